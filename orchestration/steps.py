@@ -1,0 +1,145 @@
+"""The two steps of a dataset, as plain functions (no Dagster here; the assets in :mod:`factory` call them).
+
+``ingest``: source → dlt → raw zone.  ``curate``: newest raw load → stage → GX → Delta or quarantine →
+quality report, catalog entry, ``catalog.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from expectations.suites import Suite
+from pipelines.ingest import IngestResult, RawDestination, run_ingest
+from pipelines.model import Dataset, Registry
+from pipelines.settings import IngestSettings
+from warehouse import catalog as catalog_mod
+from warehouse import layout
+from warehouse.catalog import now_iso
+from warehouse.quarantine import quarantine
+from warehouse.raw import latest_load
+from warehouse.staging import rows_at, stage
+from warehouse.store import Warehouse
+from warehouse.tables import TableInfo, publish, table_info
+
+
+@dataclass(frozen=True)
+class CurateResult:
+    """What the curated step did: ``published``, ``unchanged`` or ``quarantined``."""
+
+    dataset: str
+    outcome: str
+    table: TableInfo | None
+    validation: object | None = None  # expectations.runner.Validation (GX imported lazily)
+    report: str | None = None
+    quarantine: str | None = None
+    load_id: str | None = None
+    batch_rows: int = 0
+
+    @property
+    def quality(self) -> str | None:
+        return self.validation.status if self.validation is not None else None
+
+
+def ingest(dataset: Dataset, wh: Warehouse, settings: IngestSettings, env: Mapping[str, str]) -> IngestResult:
+    """Pull the dataset's source into ``raw/<id>/`` (nothing new is loaded when the source is unchanged)."""
+    wh.ensure_ready()
+    destination = RawDestination(bucket_url=wh.uri(layout.RAW), credentials=wh.config.dlt_credentials())
+    return run_ingest(dataset, destination, settings, env)
+
+
+def _source_entry(dataset: Dataset, env: Mapping[str, str]) -> dict:
+    from pipelines.envsubst import expand
+
+    try:
+        url = expand(dataset.source.display_url, env, where=dataset.id)
+    except Exception:  # an unset variable must not stop the catalog; show the template instead
+        url = dataset.source.display_url
+    return {"kind": dataset.source.kind, "url": catalog_mod.redact_url(url)}
+
+
+def catalog_entry(dataset: Dataset, registry: Registry, info: TableInfo | None, quality: dict,
+                  env: Mapping[str, str], previous: dict | None) -> dict:
+    """The dataset's entry in ``catalog.json`` (no credentials: URLs are redacted)."""
+    publisher = registry.publishers[dataset.publisher]
+    entry = {
+        "id": dataset.id, "title": dataset.title, "title_en": dataset.title_en, "description": dataset.description,
+        "publisher": {"id": dataset.publisher, "name": publisher.name}, "theme": dataset.theme,
+        "path": layout.curated(dataset.id), "format": "delta",
+        "version": info.version if info else None, "rows": info.rows if info else 0,
+        "columns": info.columns if info else [], "primary_key": list(dataset.primary_key),
+        "modified": (previous or {}).get("modified"), "source": _source_entry(dataset, env), "quality": quality,
+    }
+    if info and (previous is None or previous.get("version") != info.version):
+        entry["modified"] = now_iso()
+    return entry
+
+
+def _report(dataset: Dataset, suite: Suite, validation, run_id: str, load_id: str, checked_at: str) -> dict:
+    return {"dataset": dataset.id, "suite": suite.name, "run_id": run_id, "raw_load_id": load_id,
+            "checked_at": checked_at, "rows": validation.rows, "status": validation.status,
+            "results": [o.to_json() for o in validation.outcomes]}
+
+
+def refresh_catalog(wh: Warehouse, registry: Registry, attempts: int = 5) -> dict:
+    """Rebuild ``catalog.json``, re-checking afterwards so a concurrent publish is never left out."""
+    region = {"code": registry.region.code, "name": registry.region.name}
+    known = set(registry.datasets)
+    catalog: dict = {}
+    for _ in range(attempts):
+        catalog = catalog_mod.rebuild(wh, region, known)
+        used = {e["id"]: json.dumps(e, sort_keys=True) for e in catalog["datasets"]}
+        now = {i: json.dumps(catalog_mod.read_entry(wh, i), sort_keys=True) for i in known if wh.exists(layout.catalog_entry(i))}
+        if now == used:
+            break
+    return catalog
+
+
+def curate(dataset: Dataset, registry: Registry, suite: Suite, wh: Warehouse, *, run_id: str,
+           workdir: Path, env: Mapping[str, str], force: bool = False) -> CurateResult:
+    """Validate the newest raw load and publish it (or quarantine it); unchanged when already processed."""
+    from expectations.runner import validate
+
+    load = latest_load(wh, dataset.id)
+    state = wh.read_json(layout.publish_state(dataset.id)) or {}
+    current = table_info(wh, dataset.id)
+    if load is None:
+        if current is None:
+            raise RuntimeError(f"dataset '{dataset.id}': no raw load in {wh.uri(layout.raw_dataset(dataset.id))}; run its raw step first")
+        return CurateResult(dataset.id, "unchanged", current)
+    if state.get("load_id") == load.load_id and not force:
+        return CurateResult(dataset.id, "unchanged", current, load_id=load.load_id)
+    checked_at = datetime.now(timezone.utc)
+    staged = stage(wh, load, run_id=run_id, loaded_at=checked_at, workdir=workdir / "staging")
+    try:
+        full_suite = suite.with_primary_key(list(dataset.primary_key))
+        validation = validate(full_suite, staged.reader, staged.schema)
+        report_path = layout.quality_report(dataset.id, run_id)
+        wh.write_json(report_path, _report(dataset, full_suite, validation, run_id, load.load_id, checked_at.isoformat()))
+        quality = {"status": validation.status, "checked_at": checked_at.isoformat(timespec="seconds"), "report": report_path}
+        previous = catalog_mod.read_entry(wh, dataset.id)
+        folder = None
+        if validation.status == "failed":
+            failed = validation.failed("critical")
+            sample = sorted({r for o in failed for r in o.sample_rows})
+            folder = quarantine(wh, dataset.id, run_id, staged, {
+                "raw_load_id": load.load_id, "report": report_path,
+                "failed_expectations": [o.to_json() for o in failed],
+                "sample_failing_rows": rows_at(staged, sample),
+            })
+            quality["quarantine"] = folder
+            info, outcome = current, "quarantined"
+        else:
+            info = publish(wh, dataset.id, staged, mode=dataset.write_mode, primary_key=list(dataset.primary_key),
+                           run_id=run_id, load_id=load.load_id)
+            outcome = "published"
+        catalog_mod.write_entry(wh, catalog_entry(dataset, registry, info, quality, env, previous))
+        wh.write_json(layout.publish_state(dataset.id), {"load_id": load.load_id, "run_id": run_id, "outcome": outcome,
+                                                          "at": now_iso()})
+        refresh_catalog(wh, registry)
+        return CurateResult(dataset.id, outcome, info, validation, report_path, folder, load.load_id, staged.rows)
+    finally:
+        staged.path.unlink(missing_ok=True)

@@ -1,0 +1,120 @@
+"""Run the registry's assets through Dagster in-process (``regionlink sync``) and summarise each dataset."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import dagster as dg
+from dagster._core.utils import make_new_run_id
+
+from orchestration.definitions import build_definitions
+from orchestration.factory import curated_key, raw_key
+from orchestration.project import Project
+from orchestration.resources import WarehouseResource
+from orchestration.schedules import JOB_NAME
+
+
+QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+
+
+@dataclass
+class DatasetRun:
+    """The outcome of one dataset in a run."""
+
+    dataset: str
+    status: str = "pending"  # published | unchanged | quarantined | error | skipped
+    rows: int | None = None
+    version: int | None = None
+    quality: str | None = None
+    message: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.status in ("quarantined", "error", "skipped", "pending")
+
+
+def _failure_message(event: dg.DagsterEvent) -> str:
+    data = event.step_failure_data
+    if data.user_failure_data and data.user_failure_data.description:
+        return data.user_failure_data.description
+    return data.error.message.strip().splitlines()[-1] if data.error else "step failed"
+
+
+def _apply(event: dg.DagsterEvent, runs: dict[str, DatasetRun]) -> str | None:
+    """Fold one Dagster event into the per-dataset outcomes; returns a progress line or None."""
+    step = event.step_key or ""
+    zone, _, dataset = step.partition("__")
+    run = runs.get(dataset)
+    if run is None or zone not in ("raw", "curated"):
+        return None
+    if event.event_type == dg.DagsterEventType.STEP_START:
+        return f"… {zone}/{dataset}"
+    if event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION and zone == "curated":
+        meta = event.step_materialization_data.materialization.metadata
+        run.status, run.rows, run.version = "published", meta["rows"].value, meta["version"].value
+        run.quality = meta["quality"].value
+    if event.event_type == dg.DagsterEventType.STEP_SUCCESS:
+        if zone == "curated" and run.status == "pending":
+            run.status = "unchanged"
+        return f"✓ {zone}/{dataset}"
+    if event.event_type == dg.DagsterEventType.STEP_FAILURE:
+        run.message = _failure_message(event)
+        run.status = "quarantined" if zone == "curated" and "quarantined" in run.message else "error"
+        run.quality = "failed" if run.status == "quarantined" else run.quality
+        return f"✗ {zone}/{dataset}: {run.message}"
+    if event.event_type == dg.DagsterEventType.STEP_SKIPPED and run.status == "pending":
+        run.status = "skipped"
+    return None
+
+
+def run_sync(project: Project, ids: list[str] | None, instance: dg.DagsterInstance,
+             progress: Callable[[str], None] = print) -> dict[str, DatasetRun]:
+    """Materialise the datasets' raw and curated assets (with checks) in one in-process Dagster run."""
+    datasets = project.registry.select(ids)
+    job = build_definitions(project).resolve_job_def(JOB_NAME)
+    keys = [k for d in datasets for k in (raw_key(d.id), curated_key(d.id))]
+    runs = {d.id: DatasetRun(d.id) for d in datasets}
+    run_id = make_new_run_id()
+    outcome: dict[str, object] = {}
+
+    def execute() -> None:
+        try:
+            outcome["result"] = job.execute_in_process(instance=instance, asset_selection=keys, run_id=run_id,
+                                                       raise_on_error=False, run_config=QUIET)
+        except BaseException as exc:  # surfaced in the caller's thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=execute, name="regionlink-sync", daemon=True)
+    worker.start()
+    seen = 0
+    while True:
+        alive = worker.is_alive()
+        records = instance.all_logs(run_id)
+        for record in records[seen:]:
+            if record.dagster_event is not None:
+                line = _apply(record.dagster_event, runs)
+                if line:
+                    progress(line)
+        seen = len(records)
+        if not alive:
+            break
+        time.sleep(0.2)
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    _fill_from_catalog(runs)
+    return runs
+
+
+def _fill_from_catalog(runs: dict[str, DatasetRun]) -> None:
+    """Rows/version/quality of datasets that published nothing new this run, from their catalog entries."""
+    from warehouse.catalog import read_entry
+
+    wh = WarehouseResource().warehouse()
+    for run in runs.values():
+        if run.status in ("unchanged", "quarantined") and run.version is None:
+            entry = read_entry(wh, run.dataset) or {}
+            run.rows, run.version = entry.get("rows"), entry.get("version")
+            run.quality = run.quality or (entry.get("quality") or {}).get("status")

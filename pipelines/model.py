@@ -1,0 +1,167 @@
+"""Typed model of the dataset registry (one YAML file or a directory of them)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from pipelines.envsubst import variables
+from pipelines.naming import IDENTIFIER
+
+DATASET_ID = r"^[a-z][a-z0-9_]{0,62}$"
+THEMES = ("culture", "health", "education", "agriculture", "environment", "transport", "tourism", "economy", "other")
+COLUMN_TYPES = ("string", "integer", "float", "boolean", "date", "timestamp")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_vars(value: str) -> str:
+    variables(value)
+    return value
+
+
+class Region(_Strict):
+    code: str = Field(pattern=r"^\d{2}$", description="Province code under Decision 19/2025 (e.g. '46').")
+    name: str
+
+
+class Publisher(_Strict):
+    name: str
+    name_en: str | None = None
+    url: str | None = None
+
+
+class HttpSource(_Strict):
+    """A file (CSV, XLSX, JSON, Parquet) at a URL."""
+
+    kind: Literal["http"]
+    url: str
+    headers: dict[str, str] = {}
+
+    _vars = field_validator("url")(_check_vars)
+
+    @property
+    def display_url(self) -> str:
+        return self.url
+
+
+class CkanSource(_Strict):
+    """A resource of a CKAN package, found through the Action API ``package_show``."""
+
+    kind: Literal["ckan"]
+    portal: str
+    package: str
+    resource: str | None = None
+
+    _vars = field_validator("portal", "package")(_check_vars)
+
+    @property
+    def display_url(self) -> str:
+        return f"{self.portal.rstrip('/')}/dataset/{self.package}"
+
+
+Source = Annotated[HttpSource | CkanSource, Field(discriminator="kind")]
+
+
+class Format(_Strict):
+    type: Literal["csv", "xlsx", "json", "parquet"] | None = None
+    encoding: str = "utf-8"
+    delimiter: str = Field(",", min_length=1, max_length=1)
+    header_row: int = Field(1, ge=1)
+    sheet: str | None = None
+    records: str | None = None
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, value: str) -> str:
+        import codecs
+
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise ValueError(f"unknown encoding {value!r}") from None
+        return value
+
+
+class Column(_Strict):
+    name: str | None = None
+    type: Literal[COLUMN_TYPES] | None = None  # type: ignore[valid-type]
+
+    @field_validator("name")
+    @classmethod
+    def _identifier(cls, value: str | None) -> str | None:
+        if value is not None and not IDENTIFIER.match(value):
+            raise ValueError(f"column name {value!r} must be lower-case ASCII snake_case")
+        return value
+
+
+class Dataset(_Strict):
+    id: str = Field(pattern=DATASET_ID)
+    title: str = Field(min_length=1)
+    title_en: str | None = None
+    description: str | None = None
+    publisher: str
+    theme: Literal[THEMES]  # type: ignore[valid-type]
+    source: Source
+    format: Format = Format()
+    columns: dict[str, Column] = {}
+    primary_key: list[str] = []
+    write: Literal["merge", "replace", "append"] | None = None
+    expectations: str | None = None
+    schedule: str | None = None
+
+    @field_validator("schedule")
+    @classmethod
+    def _cron(cls, value: str | None) -> str | None:
+        if value is not None:
+            from croniter import croniter
+
+            if len(value.split()) != 5 or not croniter.is_valid(value):
+                raise ValueError(f"{value!r} is not a 5-field cron expression")
+        return value
+
+    @model_validator(mode="after")
+    def _write_mode(self) -> Dataset:
+        if self.write == "merge" and not self.primary_key:
+            raise ValueError("write: merge needs a primary_key")
+        return self
+
+    @property
+    def write_mode(self) -> str:
+        return self.write or ("merge" if self.primary_key else "replace")
+
+    @property
+    def suite(self) -> str:
+        return self.expectations or self.id
+
+    @property
+    def renames(self) -> dict[str, str]:
+        return {src: col.name for src, col in self.columns.items() if col.name}
+
+
+class RegistryFile(_Strict):
+    """What one YAML file of the registry may hold; every top-level key is optional."""
+
+    region: Region | None = None
+    publishers: dict[str, Publisher] = {}
+    datasets: list[Dataset] = []
+
+
+class Registry(BaseModel):
+    """The merged registry: one region, its publishers and datasets, and where each came from."""
+
+    region: Region
+    publishers: dict[str, Publisher]
+    datasets: dict[str, Dataset]
+    origin: dict[str, str] = {}
+
+    def select(self, ids: list[str] | None) -> list[Dataset]:
+        if not ids:
+            return list(self.datasets.values())
+        unknown = [i for i in ids if i not in self.datasets]
+        if unknown:
+            raise KeyError(f"unknown dataset(s): {', '.join(unknown)}; known: {', '.join(sorted(self.datasets))}")
+        return [self.datasets[i] for i in ids]

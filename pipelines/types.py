@@ -1,0 +1,68 @@
+"""Registry column types and their Arrow types, with casts that report the first bad row."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipelines.errors import SourceError
+
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "string": pa.string(),
+    "integer": pa.int64(),
+    "float": pa.float64(),
+    "boolean": pa.bool_(),
+    "date": pa.date32(),
+    "timestamp": pa.timestamp("us"),
+}
+
+
+def arrow_type(name: str) -> pa.DataType:
+    return ARROW_TYPES[name]
+
+
+def type_name(dtype: pa.DataType) -> str:
+    """Catalog name of an Arrow type (``string``, ``integer``, ``float``, ``date``, …)."""
+    if pa.types.is_string(dtype) or pa.types.is_large_string(dtype) or pa.types.is_string_view(dtype):
+        return "string"
+    if pa.types.is_integer(dtype):
+        return "integer"
+    if pa.types.is_floating(dtype) or pa.types.is_decimal(dtype):
+        return "float"
+    if pa.types.is_boolean(dtype):
+        return "boolean"
+    if pa.types.is_date(dtype):
+        return "date"
+    if pa.types.is_timestamp(dtype):
+        return "timestamp"
+    return str(dtype)
+
+
+def cast_column(values: pa.Array, target: pa.DataType, *, dataset: str, column: str, first_row: int = 1) -> pa.Array:
+    """Cast ``values`` to ``target``; on failure name the column, row (1-based data row) and raw value."""
+    if values.type == target:
+        return values
+    source = values
+    if pa.types.is_string(target) and not pa.types.is_string(values.type):
+        if pa.types.is_floating(values.type):
+            # spreadsheet numbers: 12.0 → "12", codes must not grow a ".0"
+            as_int = pc.cast(values, pa.int64(), safe=False)
+            whole = pc.equal(pc.cast(as_int, values.type), values)
+            text = pc.if_else(whole, pc.cast(as_int, pa.string()), pc.cast(values, pa.string()))
+            return text
+        return pc.cast(values, pa.string())
+    if pa.types.is_string(values.type):
+        source = pc.utf8_trim_whitespace(values)
+        source = pc.if_else(pc.equal(source, ""), pa.scalar(None, pa.string()), source)
+    try:
+        return pc.cast(source, target)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        for offset, value in enumerate(source.to_pylist()):
+            try:
+                pc.cast(pa.array([value], source.type), target)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                raise SourceError(
+                    dataset, f"column '{column}': value {value!r} is not a valid {type_name(target)}",
+                    row=first_row + offset,
+                ) from None
+        raise SourceError(dataset, f"column '{column}': cannot convert to {type_name(target)}: {exc}") from exc

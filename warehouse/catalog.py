@@ -1,0 +1,60 @@
+"""The catalog partners read: one entry per dataset, merged into ``catalog.json`` after every publish."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from warehouse import layout
+from warehouse.store import Warehouse
+
+_SECRET_PARAMS = ("token", "key", "secret", "password", "passwd", "sig", "signature", "auth", "credential")
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def redact_url(url: str) -> str:
+    """A source URL safe to publish: no user:password, secret-looking query values masked."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    query = urlencode(
+        [(k, "***" if any(s in k.lower() for s in _SECRET_PARAMS) else v) for k, v in parse_qsl(parts.query, keep_blank_values=True)],
+        safe="*",
+    )
+    return urlunsplit((parts.scheme, host, parts.path, query, parts.fragment))
+
+
+def read_entry(wh: Warehouse, dataset: str) -> dict | None:
+    entry = wh.read_json(layout.catalog_entry(dataset))
+    return entry if isinstance(entry, dict) else None
+
+
+def write_entry(wh: Warehouse, entry: dict) -> None:
+    wh.write_json(layout.catalog_entry(entry["id"]), entry)
+
+
+def rebuild(wh: Warehouse, region: dict, known: set[str] | None = None) -> dict:
+    """Merge every entry into ``catalog.json`` (one atomic write); ``known`` limits it to registry datasets."""
+    datasets = []
+    for path in wh.list_files(layout.catalog_entries()):
+        if not path.endswith(".json"):
+            continue
+        entry = wh.read_json(path)
+        if isinstance(entry, dict) and (known is None or entry.get("id") in known):
+            datasets.append(entry)
+    catalog = {
+        "region": region,
+        "generated_at": now_iso(),
+        "datasets": sorted(datasets, key=lambda e: e["id"]),
+    }
+    wh.write_json(layout.CATALOG, catalog)
+    return catalog
+
+
+def read_catalog(wh: Warehouse) -> dict | None:
+    catalog = wh.read_json(layout.CATALOG)
+    return catalog if isinstance(catalog, dict) else None

@@ -1,0 +1,53 @@
+"""The raw zone written by dlt: which loads are complete, and reading one load's Parquet files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow.dataset as pads
+
+from warehouse import layout
+from warehouse.store import Warehouse
+
+
+@dataclass(frozen=True)
+class RawLoad:
+    """One completed dlt load of a dataset: its id and Parquet files (warehouse-relative paths)."""
+
+    dataset: str
+    load_id: str
+    files: tuple[str, ...]
+
+
+def _load_id_of_data_file(path: str) -> str:
+    # dlt's default layout: {table}/{load_id}.{file_id}.{ext}; load ids themselves contain a dot
+    return path.rsplit("/", 1)[-1].rsplit(".", 2)[0]
+
+
+def completed_load_ids(wh: Warehouse, dataset: str) -> set[str]:
+    """Loads dlt marked complete (``_dlt_loads/<schema>__<load_id>.jsonl``)."""
+    ids = set()
+    for path in wh.list_files(layout.raw_loads(dataset)):
+        name = path.rsplit("/", 1)[-1]
+        if "__" in name:
+            ids.add(name.split("__", 1)[1].rsplit(".", 1)[0])
+    return ids
+
+
+def latest_load(wh: Warehouse, dataset: str) -> RawLoad | None:
+    """The newest complete load that carried data for the dataset's table, or None."""
+    complete = completed_load_ids(wh, dataset)
+    by_load: dict[str, list[str]] = {}
+    for path in wh.list_files(layout.raw_table(dataset)):
+        if path.endswith(".parquet"):
+            by_load.setdefault(_load_id_of_data_file(path), []).append(path)
+    candidates = [lid for lid in by_load if lid in complete]
+    if not candidates:
+        return None
+    newest = max(candidates, key=float)
+    return RawLoad(dataset=dataset, load_id=newest, files=tuple(sorted(by_load[newest])))
+
+
+def open_load(wh: Warehouse, load: RawLoad) -> pads.Dataset:
+    """The load's files as one Arrow dataset (streamed, not read into memory)."""
+    return pads.dataset([wh.path(f) for f in load.files], format="parquet", filesystem=wh.fs)
