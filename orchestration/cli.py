@@ -114,12 +114,12 @@ def show_catalog(warehouse: WarehouseOpt = None,
         print(json.dumps(catalog, ensure_ascii=False, indent=2))
         return
     table = Table(title=f"{catalog['region']['name']} ({catalog['region']['code']}) — {config.location}")
-    for column in ("id", "title", "publisher", "theme", "version", "rows", "quality", "modified"):
+    for column in ("id", "title", "publisher", "version", "rows", "quality"):
         table.add_column(column, overflow="fold")
     for entry in catalog["datasets"]:
-        table.add_row(entry["id"], entry["title"], entry["publisher"]["name"], entry["theme"],
+        table.add_row(entry["id"], entry["title"], entry["publisher"]["name"],
                       str(entry.get("version") if entry.get("version") is not None else "—"), f"{entry.get('rows', 0):,}",
-                      entry["quality"]["status"], entry.get("modified") or "")
+                      entry["quality"]["status"])
     console.print(table)
 
 

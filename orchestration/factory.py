@@ -83,9 +83,9 @@ def curated_asset(dataset: Dataset, registry: Registry, suite: Suite) -> dg.Asse
         if result.outcome == "quarantined":
             yield from checks
             failed = ", ".join(o.name for o in result.validation.failed("critical"))
+            kept = f"version {result.table.version} stays published" if result.table else "nothing published yet"
             raise dg.Failure(
-                description=f"dataset '{dataset.id}': batch quarantined at {result.quarantine} (critical: {failed}); "
-                            f"version {result.table.version if result.table else 'none'} stays published",
+                description=f"dataset '{dataset.id}': batch quarantined at {result.quarantine} (critical: {failed}); {kept}",
                 metadata={"quarantine": result.quarantine, "report": result.report, "quality": "failed"},
             )
         yield dg.MaterializeResult(

@@ -17,7 +17,7 @@ from orchestration.resources import WarehouseResource
 from orchestration.schedules import JOB_NAME
 
 
-QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 @dataclass
@@ -50,16 +50,21 @@ def _apply(event: dg.DagsterEvent, runs: dict[str, DatasetRun]) -> str | None:
     run = runs.get(dataset)
     if run is None or zone not in ("raw", "curated"):
         return None
-    if event.event_type == dg.DagsterEventType.STEP_START:
-        return f"… {zone}/{dataset}"
-    if event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION and zone == "curated":
+    if event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
         meta = event.step_materialization_data.materialization.metadata
+        if zone == "raw":
+            run.message = f"{meta['rows'].value:,} rows loaded" if meta["changed"].value else "source unchanged"
+            return None
         run.status, run.rows, run.version = "published", meta["rows"].value, meta["version"].value
-        run.quality = meta["quality"].value
+        run.quality, run.message = meta["quality"].value, ""
+        return None
     if event.event_type == dg.DagsterEventType.STEP_SUCCESS:
-        if zone == "curated" and run.status == "pending":
+        if zone == "raw":
+            return f"✓ raw/{dataset}: {run.message}"
+        if run.status == "pending":
             run.status = "unchanged"
-        return f"✓ {zone}/{dataset}"
+            return f"✓ curated/{dataset}: nothing new to publish"
+        return f"✓ curated/{dataset}: version {run.version}, {run.rows:,} rows, quality {run.quality}"
     if event.event_type == dg.DagsterEventType.STEP_FAILURE:
         run.message = _failure_message(event)
         run.status = "quarantined" if zone == "curated" and "quarantined" in run.message else "error"
@@ -76,7 +81,7 @@ def run_sync(project: Project, ids: list[str] | None, instance: dg.DagsterInstan
     datasets = project.registry.select(ids)
     job = build_definitions(project).resolve_job_def(JOB_NAME)
     keys = [k for d in datasets for k in (raw_key(d.id), curated_key(d.id))]
-    runs = {d.id: DatasetRun(d.id) for d in datasets}
+    runs = {d.id: DatasetRun(d.id) for d in sorted(datasets, key=lambda d: d.id)}
     run_id = make_new_run_id()
     outcome: dict[str, object] = {}
 
@@ -116,5 +121,6 @@ def _fill_from_catalog(runs: dict[str, DatasetRun]) -> None:
     for run in runs.values():
         if run.status in ("unchanged", "quarantined") and run.version is None:
             entry = read_entry(wh, run.dataset) or {}
-            run.rows, run.version = entry.get("rows"), entry.get("version")
+            run.version = entry.get("version")
+            run.rows = entry.get("rows") if run.version is not None else None
             run.quality = run.quality or (entry.get("quality") or {}).get("status")

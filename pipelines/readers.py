@@ -78,26 +78,36 @@ def _csv(path: Path, dataset: Dataset, url: str) -> Iterator[pa.RecordBatch]:
     read = pacsv.ReadOptions(skip_rows=fmt.header_row - 1, block_size=CSV_BLOCK,
                              encoding="utf8" if encoding in ("utf-8", "utf8", "utf-8-sig") else fmt.encoding)
     parse = pacsv.ParseOptions(delimiter=fmt.delimiter, newlines_in_values=True)
-    forced = {src: arrow_type(col.type) for src, col in dataset.columns.items() if col.type}
-    convert = pacsv.ConvertOptions(column_types=forced, strings_can_be_null=True, quoted_strings_can_be_null=False)
+    # declared columns are read as text and cast per batch (exact row numbers in errors, local timestamps)
+    declared = {src: col.type for src, col in dataset.columns.items() if col.type}
+    convert = pacsv.ConvertOptions(column_types=dict.fromkeys(declared, pa.string()), strings_can_be_null=True,
+                                   quoted_strings_can_be_null=False)
     rows_done, names = 0, None
     try:
         with pacsv.open_csv(path, read_options=read, parse_options=parse, convert_options=convert) as reader:
             headers = [h.strip() for h in reader.schema.names]
             _check_declared(headers, dataset, url)
             names = column_names(headers, dataset.renames)
+            first_data_row = fmt.header_row + 1
             for batch in reader:
-                yield pa.RecordBatch.from_arrays(batch.columns, names=names)
+                arrays = [
+                    cast_column(array, arrow_type(declared[header]), dataset=dataset.id, column=header,
+                                first_row=first_data_row + rows_done) if header in declared else array
+                    for header, array in zip(reader.schema.names, batch.columns)
+                ]
+                yield pa.RecordBatch.from_arrays(arrays, names=names)
                 rows_done += batch.num_rows
+    except UnicodeDecodeError as exc:  # the header row itself
+        raise _csv_error(exc, dataset, url, rows_done, header=fmt.header_row) from None
     except pa.ArrowInvalid as exc:
         raise _csv_error(exc, dataset, url, rows_done) from None
 
 
-def _csv_error(exc: Exception, dataset: Dataset, url: str, rows_done: int) -> SourceError:
+def _csv_error(exc: Exception, dataset: Dataset, url: str, rows_done: int, header: int | None = None) -> SourceError:
     message = str(exc)
     match = _ROW.search(message)
-    row = rows_done + int(match.group(1)) if match else None
-    if "UTF8" in message or "utf-8" in message.lower() or "codec" in message.lower():
+    row = header if header is not None else (rows_done + int(match.group(1)) if match else None)
+    if isinstance(exc, UnicodeDecodeError) or "UTF8" in message or "codec" in message.lower():
         hint = f"text is not valid {dataset.format.encoding}; set format.encoding (e.g. cp1258, utf-16)"
         return SourceError(dataset.id, f"{hint} [{message.splitlines()[0]}]", url=url, row=row)
     return SourceError(dataset.id, f"CSV could not be read: {message.splitlines()[0]}", url=url, row=row)

@@ -13,8 +13,27 @@ ARROW_TYPES: dict[str, pa.DataType] = {
     "float": pa.float64(),
     "boolean": pa.bool_(),
     "date": pa.date32(),
-    "timestamp": pa.timestamp("us"),
+    "timestamp": pa.timestamp("us", tz="UTC"),
 }
+# Source timestamps without an offset are local time in the region; curated timestamps are UTC instants.
+LOCAL_TZ = "Asia/Ho_Chi_Minh"
+_OFFSET = r"\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)$"
+
+
+def _to_instant(values: pa.Array, target: pa.DataType) -> pa.Array:
+    """Timestamps/ISO strings → UTC instants; values without an offset are taken as local (Asia/Ho_Chi_Minh)."""
+    if pa.types.is_timestamp(values.type):
+        if values.type.tz is None:
+            values = pc.assume_timezone(pc.cast(values, pa.timestamp("us")), LOCAL_TZ)
+        return pc.cast(values, target)
+    if pa.types.is_date(values.type):
+        return _to_instant(pc.cast(values, pa.timestamp("us")), target)
+    has_offset = pc.fill_null(pc.match_substring_regex(values, _OFFSET), False)
+    null = pa.scalar(None, values.type)
+    aware = pc.cast(pc.if_else(has_offset, values, null), target)
+    naive = pc.cast(pc.if_else(has_offset, null, values), pa.timestamp("us"))
+    local = pc.cast(pc.assume_timezone(naive, LOCAL_TZ, ambiguous="earliest", nonexistent="earliest"), target)
+    return pc.if_else(has_offset, aware, local)
 
 
 def arrow_type(name: str) -> pa.DataType:
@@ -54,12 +73,13 @@ def cast_column(values: pa.Array, target: pa.DataType, *, dataset: str, column: 
     if pa.types.is_string(values.type):
         source = pc.utf8_trim_whitespace(values)
         source = pc.if_else(pc.equal(source, ""), pa.scalar(None, pa.string()), source)
+    convert = _to_instant if pa.types.is_timestamp(target) else pc.cast
     try:
-        return pc.cast(source, target)
+        return convert(source, target)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
         for offset, value in enumerate(source.to_pylist()):
             try:
-                pc.cast(pa.array([value], source.type), target)
+                convert(pa.array([value], source.type), target)
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
                 raise SourceError(
                     dataset, f"column '{column}': value {value!r} is not a valid {type_name(target)}",

@@ -91,7 +91,8 @@ class WarehouseConfig(BaseModel):
 
         if not self.is_s3:
             return pafs.LocalFileSystem()
-        kwargs = {"access_key": self.access_key_id, "secret_key": self._secret(), "region": self.region}
+        kwargs = {"access_key": self.access_key_id, "secret_key": self._secret(), "region": self.region,
+                  "allow_bucket_creation": True}
         if self.endpoint_url:
             parts = urlsplit(self.endpoint_url)
             kwargs.update(endpoint_override=parts.netloc, scheme=parts.scheme or "https")
