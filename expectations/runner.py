@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from expectations.suites import UNIQUENESS, ExpectationSpec, Suite
 
-CHUNK_ROWS = 1_000_000
+CHUNK_ROWS = 500_000
 SAMPLE = 20
 RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE}
 
@@ -123,7 +123,8 @@ def build_suite(suite: Suite, outcomes: list[CheckOutcome] | None = None):
     for name, spec in pairs:
         config = spec.to_gx()
         config["meta"] = {**config["meta"], _TAG: name}
-        gx_suite.add_expectation_configuration(ExpectationConfiguration(**config))
+        # add_expectation_configuration would replace an earlier expectation of the same type and column
+        gx_suite.add_expectation(ExpectationConfiguration(**config).to_domain_obj())
     return gx_suite
 
 

@@ -70,10 +70,9 @@ def curated_asset(dataset: Dataset, registry: Registry, suite: Suite) -> dg.Asse
     @dg.multi_asset(name=f"curated__{dataset.id}", specs=[spec], check_specs=check_specs(full_suite, key), can_subset=True)
     def curated(context: dg.AssetExecutionContext, warehouse: WarehouseResource, ingest: IngestResource):
         """Validate the newest raw load with the suite; publish it as a Delta version or quarantine it."""
-        settings = ingest.settings()
         try:
             result = steps.curate(dataset, registry, suite, warehouse.warehouse(), run_id=context.run_id,
-                                  workdir=settings.workdir, env=ingest.environment())
+                                  env=ingest.environment())
         except (RegionlinkError, RuntimeError, ValueError) as exc:
             raise _fail(dataset, exc) from None
         if result.outcome == "unchanged":

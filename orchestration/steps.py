@@ -10,7 +10,6 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 
 from expectations.suites import Suite
 from pipelines.ingest import IngestResult, RawDestination, run_ingest
@@ -21,7 +20,7 @@ from warehouse import layout
 from warehouse.catalog import now_iso
 from warehouse.quarantine import quarantine
 from warehouse.raw import latest_load
-from warehouse.staging import rows_at, stage
+from warehouse.staging import curated_batch, rows_at
 from warehouse.store import Warehouse
 from warehouse.tables import TableInfo, publish, table_info
 
@@ -99,7 +98,7 @@ def refresh_catalog(wh: Warehouse, registry: Registry, attempts: int = 5) -> dic
 
 
 def curate(dataset: Dataset, registry: Registry, suite: Suite, wh: Warehouse, *, run_id: str,
-           workdir: Path, env: Mapping[str, str], force: bool = False) -> CurateResult:
+           env: Mapping[str, str], force: bool = False) -> CurateResult:
     """Validate the newest raw load and publish it (or quarantine it); unchanged when already processed."""
     from expectations.runner import validate
 
@@ -113,33 +112,30 @@ def curate(dataset: Dataset, registry: Registry, suite: Suite, wh: Warehouse, *,
     if state.get("load_id") == load.load_id and not force:
         return CurateResult(dataset.id, "unchanged", current, load_id=load.load_id)
     checked_at = datetime.now(timezone.utc)
-    staged = stage(wh, load, run_id=run_id, loaded_at=checked_at, workdir=workdir / "staging")
-    try:
-        full_suite = suite.with_primary_key(list(dataset.primary_key))
-        validation = validate(full_suite, staged.reader, staged.schema)
-        report_path = layout.quality_report(dataset.id, run_id)
-        wh.write_json(report_path, _report(dataset, full_suite, validation, run_id, load.load_id, checked_at.isoformat()))
-        quality = {"status": validation.status, "checked_at": checked_at.isoformat(timespec="seconds"), "report": report_path}
-        previous = catalog_mod.read_entry(wh, dataset.id)
-        folder = None
-        if validation.status == "failed":
-            failed = validation.failed("critical")
-            sample = sorted({r for o in failed for r in o.sample_rows})
-            folder = quarantine(wh, dataset.id, run_id, staged, {
-                "raw_load_id": load.load_id, "report": report_path,
-                "failed_expectations": [o.to_json() for o in failed],
-                "sample_failing_rows": rows_at(staged, sample),
-            })
-            quality["quarantine"] = folder
-            info, outcome = current, "quarantined"
-        else:
-            info = publish(wh, dataset.id, staged, mode=dataset.write_mode, primary_key=list(dataset.primary_key),
-                           run_id=run_id, load_id=load.load_id)
-            outcome = "published"
-        catalog_mod.write_entry(wh, catalog_entry(dataset, registry, info, quality, env, previous))
-        wh.write_json(layout.publish_state(dataset.id), {"load_id": load.load_id, "run_id": run_id, "outcome": outcome,
-                                                          "at": now_iso()})
-        refresh_catalog(wh, registry)
-        return CurateResult(dataset.id, outcome, info, validation, report_path, folder, load.load_id, staged.rows)
-    finally:
-        staged.path.unlink(missing_ok=True)
+    batch = curated_batch(wh, load, run_id=run_id, loaded_at=checked_at)
+    full_suite = suite.with_primary_key(list(dataset.primary_key))
+    validation = validate(full_suite, batch.reader, batch.schema)
+    report_path = layout.quality_report(dataset.id, run_id)
+    wh.write_json(report_path, _report(dataset, full_suite, validation, run_id, load.load_id, checked_at.isoformat()))
+    quality = {"status": validation.status, "checked_at": checked_at.isoformat(timespec="seconds"), "report": report_path}
+    previous = catalog_mod.read_entry(wh, dataset.id)
+    folder = None
+    if validation.status == "failed":
+        failed = validation.failed("critical")
+        sample = sorted({r for o in failed for r in o.sample_rows})
+        folder = quarantine(wh, dataset.id, run_id, batch, {
+            "raw_load_id": load.load_id, "report": report_path,
+            "failed_expectations": [o.to_json() for o in failed],
+            "sample_failing_rows": rows_at(batch, sample),
+        })
+        quality["quarantine"] = folder
+        info, outcome = current, "quarantined"
+    else:
+        info = publish(wh, dataset.id, batch, mode=dataset.write_mode, primary_key=list(dataset.primary_key),
+                       run_id=run_id, load_id=load.load_id)
+        outcome = "published"
+    catalog_mod.write_entry(wh, catalog_entry(dataset, registry, info, quality, env, previous))
+    wh.write_json(layout.publish_state(dataset.id), {"load_id": load.load_id, "run_id": run_id, "outcome": outcome,
+                                                      "at": now_iso()})
+    refresh_catalog(wh, registry)
+    return CurateResult(dataset.id, outcome, info, validation, report_path, folder, load.load_id, batch.rows)

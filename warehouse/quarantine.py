@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import pyarrow.parquet as pq
+
 from warehouse import layout
 from warehouse.catalog import now_iso
-from warehouse.staging import StagedBatch
+from warehouse.staging import CuratedBatch
 from warehouse.store import Warehouse
 
 
-def quarantine(wh: Warehouse, dataset: str, run_id: str, staged: StagedBatch, reason: dict) -> str:
-    """Upload the staged batch and its ``reason.json``; returns the quarantine folder (warehouse-relative)."""
+def quarantine(wh: Warehouse, dataset: str, run_id: str, batch: CuratedBatch, reason: dict) -> str:
+    """Write the batch (curated rows, streamed) and its ``reason.json``; returns the folder (warehouse-relative)."""
     folder = layout.quarantine(dataset, run_id)
-    wh.upload(staged.path, f"{folder}/data.parquet")
+    reader = batch.reader()
+    with wh.fs.open_output_stream(wh.path(f"{folder}/data.parquet")) as out:
+        with pq.ParquetWriter(out, reader.schema) as writer:
+            for chunk in reader:
+                writer.write_batch(chunk)
     wh.write_json(f"{folder}/reason.json", {"dataset": dataset, "run_id": run_id, "quarantined_at": now_iso(),
-                                            "rows": staged.rows, **reason})
+                                            "rows": batch.rows, **reason})
     return folder

@@ -48,6 +48,10 @@ def latest_load(wh: Warehouse, dataset: str) -> RawLoad | None:
     return RawLoad(dataset=dataset, load_id=newest, files=tuple(sorted(by_load[newest])))
 
 
+# pre_buffer would read whole files ahead (hundreds of MB for a large load): memory must stay bounded
+PARQUET = pads.ParquetFileFormat(default_fragment_scan_options=pads.ParquetFragmentScanOptions(pre_buffer=False))
+
+
 def open_load(wh: Warehouse, load: RawLoad) -> pads.Dataset:
     """The load's files as one Arrow dataset (streamed, not read into memory)."""
-    return pads.dataset([wh.path(f) for f in load.files], format="parquet", filesystem=wh.fs)
+    return pads.dataset([wh.path(f) for f in load.files], format=PARQUET, filesystem=wh.fs)

@@ -1,85 +1,88 @@
-"""Turn a raw load into the batch to validate and publish: NFC text, lineage columns; spilled to local Parquet."""
+"""The batch a curated step validates and publishes: a raw load read as curated rows, streamed, never spilled.
+
+Curated rows are the raw rows with text in NFC, ``_dlt_*`` columns dropped and lineage columns
+(``_loaded_at``, ``_run_id``) added. Every pass (validation chunks, publishing) re-reads only the columns it needs.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
+import pyarrow.dataset as pads
 
 from warehouse.raw import RawLoad, open_load
 from warehouse.store import Warehouse
+from warehouse.text import nfc
 
 LOADED_AT = "_loaded_at"
 RUN_ID = "_run_id"
-BATCH_ROWS = 262_144
+BATCH_ROWS = 131_072
 
 
 @dataclass(frozen=True)
-class StagedBatch:
-    """A curated-ready batch on local disk (Parquet), read back in chunks by validation and publishing."""
+class CuratedBatch:
+    """A raw load seen as curated rows; ``reader(columns)`` streams them in bounded memory."""
 
-    path: Path
-    rows: int
+    load: RawLoad
+    source: pads.Dataset
     schema: pa.Schema
+    rows: int
+    loaded_at: datetime
+    run_id: str
+
+    def _lineage(self, name: str, n: int) -> pa.Array:
+        if name == LOADED_AT:
+            return pa.repeat(pa.scalar(self.loaded_at, pa.timestamp("us", tz="UTC")), n)
+        return pa.repeat(pa.scalar(self.run_id, pa.string()), n)
+
+    def _batches(self, columns: list[str], batch_rows: int) -> Iterator[pa.RecordBatch]:
+        stored = [c for c in columns if c not in (LOADED_AT, RUN_ID)]
+        # one batch at a time: threaded read-ahead decodes many batches at once and multiplies peak memory
+        batches = self.source.to_batches(columns=stored, batch_size=batch_rows, batch_readahead=1, fragment_readahead=1,
+                                         use_threads=False)
+        for batch in batches:
+            arrays = []
+            for name in columns:
+                if name in (LOADED_AT, RUN_ID):
+                    arrays.append(self._lineage(name, batch.num_rows))
+                    continue
+                array = batch.column(name)
+                arrays.append(nfc(array) if pa.types.is_string(array.type) or pa.types.is_large_string(array.type) else array)
+            yield pa.RecordBatch.from_arrays(arrays, schema=pa.schema([self.schema.field(c) for c in columns]))
 
     def reader(self, columns: list[str] | None = None, batch_rows: int = BATCH_ROWS) -> pa.RecordBatchReader:
-        parquet = pq.ParquetFile(self.path)
-        schema = self.schema if columns is None else pa.schema([self.schema.field(c) for c in columns])
-        return pa.RecordBatchReader.from_batches(schema, parquet.iter_batches(batch_size=batch_rows, columns=columns))
+        columns = self.schema.names if columns is None else columns
+        schema = pa.schema([self.schema.field(c) for c in columns])
+        return pa.RecordBatchReader.from_batches(schema, self._batches(columns, batch_rows))
 
 
-def _curate(batch: pa.RecordBatch, loaded_at: pa.Scalar, run_id: pa.Scalar) -> pa.RecordBatch:
-    arrays, names = [], []
-    for field, array in zip(batch.schema, batch.columns):
-        if field.name.startswith("_dlt_"):
-            continue
-        if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
-            array = pc.utf8_normalize(array, "NFC")
-        arrays.append(array)
-        names.append(field.name)
-    n = batch.num_rows
-    arrays += [pa.repeat(loaded_at, n), pa.repeat(run_id, n)]
-    return pa.RecordBatch.from_arrays(arrays, names=names + [LOADED_AT, RUN_ID])
+def curated_batch(wh: Warehouse, load: RawLoad, *, run_id: str, loaded_at: datetime) -> CuratedBatch:
+    """Open ``load`` as a :class:`CuratedBatch` (reads Parquet footers only)."""
+    source = open_load(wh, load)
+    fields = [f for f in source.schema if not f.name.startswith("_dlt_")]
+    if any(f.name in (LOADED_AT, RUN_ID) for f in fields):
+        raise ValueError(f"dataset '{load.dataset}': source columns may not be named {LOADED_AT} or {RUN_ID}")
+    schema = pa.schema(fields + [pa.field(LOADED_AT, pa.timestamp("us", tz="UTC")), pa.field(RUN_ID, pa.string())])
+    rows = sum(fragment.metadata.num_rows for fragment in source.get_fragments())
+    return CuratedBatch(load, source, schema, rows, loaded_at, run_id)
 
 
-def stage(wh: Warehouse, load: RawLoad, *, run_id: str, loaded_at: datetime, workdir: Path) -> StagedBatch:
-    """Stream the raw load through :func:`_curate` into ``workdir/<dataset>-<run>.parquet``."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    target = workdir / f"{load.dataset}-{run_id}.parquet"
-    loaded = pa.scalar(loaded_at, pa.timestamp("us", tz="UTC"))
-    run = pa.scalar(run_id, pa.string())
-    rows, writer, schema = 0, None, None
-    try:
-        for batch in open_load(wh, load).to_batches(batch_size=BATCH_ROWS):
-            curated = _curate(batch, loaded, run)
-            if writer is None:
-                schema = curated.schema
-                writer = pq.ParquetWriter(target, schema, compression="snappy")
-            writer.write_batch(curated.cast(schema) if curated.schema != schema else curated)
-            rows += curated.num_rows
-    finally:
-        if writer is not None:
-            writer.close()
-    if schema is None:
-        raise ValueError(f"dataset '{load.dataset}': raw load {load.load_id} has no rows")
-    return StagedBatch(path=target, rows=rows, schema=schema)
-
-
-def rows_at(staged: StagedBatch, row_numbers: list[int], limit: int = 20) -> list[dict]:
+def rows_at(batch: CuratedBatch, row_numbers: list[int], limit: int = 20) -> list[dict]:
     """Whole records at 1-based ``row_numbers`` (streamed; for reports), lineage columns left out."""
     wanted = sorted(set(row_numbers))[:limit]
-    columns = [n for n in staged.schema.names if n not in (LOADED_AT, RUN_ID)]
+    if not wanted:
+        return []
+    columns = [n for n in batch.schema.names if n not in (LOADED_AT, RUN_ID)]
     found, offset = [], 0
-    for batch in staged.reader(columns):
-        local = [r - 1 - offset for r in wanted if offset < r <= offset + batch.num_rows]
+    for chunk in batch.reader(columns):
+        local = [r - 1 - offset for r in wanted if offset < r <= offset + chunk.num_rows]
         if local:
-            for row, record in zip(local, batch.take(pa.array(local)).to_pylist()):
+            for row, record in zip(local, chunk.take(pa.array(local)).to_pylist()):
                 found.append({"_row": row + offset + 1, **record})
-        offset += batch.num_rows
-        if offset >= wanted[-1] if wanted else True:
+        offset += chunk.num_rows
+        if offset >= wanted[-1]:
             break
     return found

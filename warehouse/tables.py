@@ -8,7 +8,7 @@ import pyarrow as pa
 
 from pipelines.types import type_name
 from warehouse import layout
-from warehouse.staging import StagedBatch
+from warehouse.staging import CuratedBatch
 from warehouse.store import Warehouse
 
 
@@ -53,29 +53,31 @@ def _merge_predicate(keys: list[str]) -> str:
 
 
 def publish(
-    wh: Warehouse, dataset: str, staged: StagedBatch, *, mode: str, primary_key: list[str], run_id: str, load_id: str
+    wh: Warehouse, dataset: str, staged: CuratedBatch, *, mode: str, primary_key: list[str], run_id: str, load_id: str
 ) -> TableInfo:
     """Write ``staged`` as a new version of ``curated/<dataset>``; one Delta commit, or nothing on error."""
-    from deltalake import CommitProperties, write_deltalake
+    from deltalake import CommitProperties, WriterProperties, write_deltalake
     from deltalake.exceptions import DeltaError
 
     missing = [k for k in primary_key if k not in staged.schema.names]
     if missing:
         raise PublishError(f"dataset '{dataset}': primary_key column(s) {missing} not in the data; columns are {staged.schema.names}")
     commit = CommitProperties(custom_metadata={"regionlink.run_id": run_id, "regionlink.load_id": load_id})
+    # small row groups keep the writer's buffers (and so peak memory) bounded on large batches
+    props = WriterProperties(max_row_group_size=65_536, write_batch_size=8_192, compression="SNAPPY")
     uri, options = wh.uri(layout.curated(dataset)), wh.config.delta_options()
     table = _open(wh, dataset)
     try:
         if table is None or mode == "replace":
-            write_deltalake(uri, staged.reader(), mode="overwrite", schema_mode="overwrite",
+            write_deltalake(uri, staged.reader(), mode="overwrite", schema_mode="overwrite", writer_properties=props,
                             storage_options=options, commit_properties=commit)
         elif mode == "append":
-            write_deltalake(uri, staged.reader(), mode="append", schema_mode="merge",
+            write_deltalake(uri, staged.reader(), mode="append", schema_mode="merge", writer_properties=props,
                             storage_options=options, commit_properties=commit)
         else:
             (
                 table.merge(source=staged.reader(), predicate=_merge_predicate(primary_key), source_alias="s",
-                            target_alias="t", merge_schema=True, commit_properties=commit)
+                            target_alias="t", merge_schema=True, writer_properties=props, commit_properties=commit)
                 .when_matched_update_all()
                 .when_not_matched_insert_all()
                 .execute()
