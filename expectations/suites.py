@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SEVERITIES = ("critical", "warning", "info")
-UNIQUENESS = frozenset({"expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique",
-                        "expect_multicolumn_values_to_be_unique"})
+NOT_NULL, UNIQUE, COMPOUND_UNIQUE = ("expect_column_values_to_not_be_null", "expect_column_values_to_be_unique",
+                                     "expect_compound_columns_to_be_unique")
+UNIQUENESS = frozenset({UNIQUE, COMPOUND_UNIQUE, "expect_multicolumn_values_to_be_unique"})
 _NON_NAME = re.compile(r"[^A-Za-z0-9_]+")
 
 
@@ -45,30 +46,40 @@ class Suite:
     expectations: tuple[ExpectationSpec, ...]
 
     def check_names(self) -> list[str]:
-        """One unique, Dagster-safe check name per expectation, in order."""
-        seen: dict[str, int] = {}
-        names = []
-        for spec in self.expectations:
-            base = spec.base_name()
-            seen[base] = seen.get(base, 0) + 1
-            names.append(base if seen[base] == 1 else f"{base}_{seen[base]}")
+        """One unique, Dagster-safe check name per expectation, in order, the same for the same suite.
+
+        An expectation's name is its :meth:`ExpectationSpec.base_name`; a repeat gets the first free ``_2``,
+        ``_3``… suffix, skipping names another expectation has as its own (a check on column ``phone_2``).
+        """
+        bases = [spec.base_name() for spec in self.expectations]
+        reserved, taken, names = set(bases), set(), []
+        for base in bases:
+            name, n = base, 1
+            while name in taken or (name != base and name in reserved):
+                n += 1
+                name = f"{base}_{n}"
+            taken.add(name)
+            names.append(name)
         return names
 
     def with_primary_key(self, key: list[str]) -> Suite:
         """Add critical not-null and uniqueness expectations for the primary key unless the suite has them."""
         added = []
-        present = {(e.type, tuple(e.columns)) for e in self.expectations}
+        present = {_identity(e.type, e.columns) for e in self.expectations}
+        meta = {"added_by": "regionlink (primary key)"}
         for col in key:
-            if ("expect_column_values_to_not_be_null", (col,)) not in present:
-                added.append(ExpectationSpec("expect_column_values_to_not_be_null", {"column": col}, "critical",
-                                             {"added_by": "regionlink (primary key)"}))
-        if len(key) == 1 and ("expect_column_values_to_be_unique", tuple(key)) not in present:
-            added.append(ExpectationSpec("expect_column_values_to_be_unique", {"column": key[0]}, "critical",
-                                         {"added_by": "regionlink (primary key)"}))
-        if len(key) > 1 and ("expect_compound_columns_to_be_unique", tuple(key)) not in present:
-            added.append(ExpectationSpec("expect_compound_columns_to_be_unique", {"column_list": list(key)}, "critical",
-                                         {"added_by": "regionlink (primary key)"}))
+            if _identity(NOT_NULL, [col]) not in present:
+                added.append(ExpectationSpec(NOT_NULL, {"column": col}, "critical", dict(meta)))
+        if len(key) == 1 and _identity(UNIQUE, key) not in present:
+            added.append(ExpectationSpec(UNIQUE, {"column": key[0]}, "critical", dict(meta)))
+        if len(key) > 1 and _identity(COMPOUND_UNIQUE, key) not in present:
+            added.append(ExpectationSpec(COMPOUND_UNIQUE, {"column_list": list(key)}, "critical", dict(meta)))
         return Suite(self.name, self.path, self.expectations + tuple(added))
+
+
+def _identity(kind: str, columns: list[str]) -> tuple[str, tuple[str, ...] | frozenset[str]]:
+    """What makes two expectations the same check: the type and columns (a set for compound uniqueness)."""
+    return (kind, frozenset(columns)) if kind == COMPOUND_UNIQUE else (kind, tuple(columns))
 
 
 def suite_path(suites_dir: Path, name: str) -> Path:

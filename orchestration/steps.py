@@ -15,6 +15,7 @@ from expectations.suites import Suite
 from pipelines.ingest import IngestResult, RawDestination, run_ingest
 from pipelines.model import Dataset, Registry
 from pipelines.settings import IngestSettings
+from pipelines.urls import redact_url
 from warehouse import catalog as catalog_mod
 from warehouse import layout
 from warehouse.catalog import now_iso
@@ -57,7 +58,7 @@ def _source_entry(dataset: Dataset, env: Mapping[str, str]) -> dict:
         url = expand(dataset.source.display_url, env, where=dataset.id)
     except Exception:  # an unset variable must not stop the catalog; show the template instead
         url = dataset.source.display_url
-    return {"kind": dataset.source.kind, "url": catalog_mod.redact_url(url)}
+    return {"kind": dataset.source.kind, "url": redact_url(url)}
 
 
 def catalog_entry(dataset: Dataset, registry: Registry, info: TableInfo | None, quality: dict,

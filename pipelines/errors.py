@@ -16,12 +16,17 @@ class RegistryError(RegionlinkError):
 
 
 class SourceError(RegionlinkError):
-    """A dataset's source could not be fetched or read."""
+    """A dataset's source could not be fetched or read.
 
-    def __init__(self, dataset: str, message: str, *, url: str | None = None, row: int | None = None):
-        self.dataset, self.url, self.row = dataset, url, row
+    ``row`` is where in the file, counted as ``row_label`` says: ``line`` (a CSV file's physical line),
+    ``sheet row`` (XLSX), ``record`` (JSON, Parquet; 1-based) or plain ``row`` (a data row).
+    """
+
+    def __init__(self, dataset: str, message: str, *, url: str | None = None, row: int | None = None,
+                 row_label: str = "row"):
+        self.dataset, self.url, self.row, self.row_label, self.detail = dataset, url, row, row_label, message
         where = f" ({url})" if url else ""
-        at_row = f", row {row}" if row is not None else ""
+        at_row = f", {row_label} {row}" if row is not None else ""
         super().__init__(f"dataset '{dataset}'{where}{at_row}: {message}")
 
 

@@ -6,13 +6,13 @@ import hashlib
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from pipelines.errors import SourceError
+from pipelines.urls import redact_url
 
 CHUNK = 1 << 20
 
@@ -45,12 +45,8 @@ def session(retries: int = 4) -> requests.Session:
 
 
 def public_url(url: str) -> str:
-    """The URL without user:password, for messages and the catalog."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    """The URL as it may appear in messages and logs (see :func:`pipelines.urls.redact_url`)."""
+    return redact_url(url)
 
 
 def get_json(http: requests.Session, url: str, *, dataset: str, timeout: float) -> object:

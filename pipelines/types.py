@@ -57,19 +57,28 @@ def type_name(dtype: pa.DataType) -> str:
     return str(dtype)
 
 
-def cast_column(values: pa.Array, target: pa.DataType, *, dataset: str, column: str, first_row: int = 1) -> pa.Array:
-    """Cast ``values`` to ``target``; on failure name the column, row (1-based data row) and raw value."""
+def to_text(values: pa.Array) -> pa.Array:
+    """``values`` as text; whole floats lose their ``.0`` (spreadsheet numbers: 12.0 → ``"12"``, codes keep no ``.0``)."""
+    if pa.types.is_string(values.type):
+        return values
+    if pa.types.is_floating(values.type):
+        as_int = pc.cast(values, pa.int64(), safe=False)
+        whole = pc.equal(pc.cast(as_int, values.type), values)
+        return pc.if_else(whole, pc.cast(as_int, pa.string()), pc.cast(values, pa.string()))
+    return pc.cast(values, pa.string())
+
+
+def cast_column(values: pa.Array, target: pa.DataType, *, dataset: str, column: str, first_row: int = 1,
+                row_label: str = "row") -> pa.Array:
+    """Cast ``values`` to ``target``; on failure name the column, row and raw value.
+
+    ``first_row`` is the number of the first value, counted as ``row_label`` says (see :class:`SourceError`).
+    """
     if values.type == target:
         return values
+    if pa.types.is_string(target):
+        return to_text(values)
     source = values
-    if pa.types.is_string(target) and not pa.types.is_string(values.type):
-        if pa.types.is_floating(values.type):
-            # spreadsheet numbers: 12.0 → "12", codes must not grow a ".0"
-            as_int = pc.cast(values, pa.int64(), safe=False)
-            whole = pc.equal(pc.cast(as_int, values.type), values)
-            text = pc.if_else(whole, pc.cast(as_int, pa.string()), pc.cast(values, pa.string()))
-            return text
-        return pc.cast(values, pa.string())
     if pa.types.is_string(values.type):
         source = pc.utf8_trim_whitespace(values)
         source = pc.if_else(pc.equal(source, ""), pa.scalar(None, pa.string()), source)
@@ -83,6 +92,6 @@ def cast_column(values: pa.Array, target: pa.DataType, *, dataset: str, column: 
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
                 raise SourceError(
                     dataset, f"column '{column}': value {value!r} is not a valid {type_name(target)}",
-                    row=first_row + offset,
+                    row=first_row + offset, row_label=row_label,
                 ) from None
         raise SourceError(dataset, f"column '{column}': cannot convert to {type_name(target)}: {exc}") from exc

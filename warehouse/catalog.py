@@ -3,29 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from warehouse import layout
 from warehouse.store import Warehouse
 
-_SECRET_PARAMS = ("token", "key", "secret", "password", "passwd", "sig", "signature", "auth", "credential")
-
-
 def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def redact_url(url: str) -> str:
-    """A source URL safe to publish: no user:password, secret-looking query values masked."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    query = urlencode(
-        [(k, "***" if any(s in k.lower() for s in _SECRET_PARAMS) else v) for k, v in parse_qsl(parts.query, keep_blank_values=True)],
-        safe="*",
-    )
-    return urlunsplit((parts.scheme, host, parts.path, query, parts.fragment))
 
 
 def read_entry(wh: Warehouse, dataset: str) -> dict | None:
