@@ -9,6 +9,10 @@ from orchestration.checks import check_results, check_specs
 from orchestration.resources import IngestResource, WarehouseResource
 from pipelines.errors import RegionlinkError
 from pipelines.model import Dataset, Registry
+from warehouse.store import WarehouseError
+
+# what a user can fix (source, registry, credentials, warehouse): reported as a clean failure, no stack
+USER_ERRORS = (RegionlinkError, WarehouseError, ValueError)
 
 
 def group_name(publisher: str) -> str:
@@ -48,7 +52,7 @@ def raw_asset(dataset: Dataset, registry: Registry) -> dg.AssetsDefinition:
         """Fetch the dataset's source and load it into the warehouse's raw zone with dlt."""
         try:
             result = steps.ingest(dataset, warehouse.warehouse(), ingest.settings(), ingest.environment())
-        except RegionlinkError as exc:
+        except USER_ERRORS as exc:
             raise _fail(dataset, exc) from None
         context.log.info(f"{dataset.id}: {'loaded ' + str(result.rows) + ' rows' if result.changed else 'source unchanged'}")
         return dg.MaterializeResult(metadata={"rows": result.rows, "changed": result.changed, "load_id": result.load_id or ""})
@@ -73,7 +77,7 @@ def curated_asset(dataset: Dataset, registry: Registry, suite: Suite) -> dg.Asse
         try:
             result = steps.curate(dataset, registry, suite, warehouse.warehouse(), run_id=context.run_id,
                                   env=ingest.environment())
-        except (RegionlinkError, RuntimeError, ValueError) as exc:
+        except USER_ERRORS as exc:
             raise _fail(dataset, exc) from None
         if result.outcome == "unchanged":
             context.log.info(f"{dataset.id}: nothing new since raw load {result.load_id}; table left as is")

@@ -22,7 +22,7 @@ from warehouse.catalog import now_iso
 from warehouse.quarantine import quarantine
 from warehouse.raw import latest_load
 from warehouse.staging import curated_batch, rows_at
-from warehouse.store import Warehouse
+from warehouse.store import Warehouse, WarehouseError
 from warehouse.tables import TableInfo, publish, table_info
 
 
@@ -108,7 +108,7 @@ def curate(dataset: Dataset, registry: Registry, suite: Suite, wh: Warehouse, *,
     current = table_info(wh, dataset.id)
     if load is None:
         if current is None:
-            raise RuntimeError(f"dataset '{dataset.id}': no raw load in {wh.uri(layout.raw_dataset(dataset.id))}; run its raw step first")
+            raise WarehouseError(f"dataset '{dataset.id}': no raw load in {wh.uri(layout.raw_dataset(dataset.id))}; run its raw step first")
         return CurateResult(dataset.id, "unchanged", current)
     if state.get("load_id") == load.load_id and not force:
         return CurateResult(dataset.id, "unchanged", current, load_id=load.load_id)

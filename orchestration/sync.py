@@ -40,7 +40,10 @@ def _failure_message(event: dg.DagsterEvent) -> str:
     data = event.step_failure_data
     if data.user_failure_data and data.user_failure_data.description:
         return data.user_failure_data.description
-    return data.error.message.strip().splitlines()[-1] if data.error else "step failed"
+    error = data.error
+    while error is not None and error.cause is not None:  # the user code's exception, not Dagster's wrapper
+        error = error.cause
+    return error.message.strip().splitlines()[-1] if error else "step failed"
 
 
 def _apply(event: dg.DagsterEvent, runs: dict[str, DatasetRun]) -> str | None:

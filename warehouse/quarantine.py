@@ -14,7 +14,7 @@ def quarantine(wh: Warehouse, dataset: str, run_id: str, batch: CuratedBatch, re
     """Write the batch (curated rows, streamed) and its ``reason.json``; returns the folder (warehouse-relative)."""
     folder = layout.quarantine(dataset, run_id)
     reader = batch.reader()
-    with wh.fs.open_output_stream(wh.path(f"{folder}/data.parquet")) as out:
+    with wh.output_stream(f"{folder}/data.parquet") as out:
         with pq.ParquetWriter(out, reader.schema) as writer:
             for chunk in reader:
                 writer.write_batch(chunk)

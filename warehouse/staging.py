@@ -44,6 +44,9 @@ class CuratedBatch:
         batches = self.source.to_batches(columns=stored, batch_size=batch_rows, batch_readahead=1, fragment_readahead=1,
                                          use_threads=False)
         for batch in batches:
+            if not columns:  # row counts only: keep the (column-less) batch, which still knows its length
+                yield batch
+                continue
             arrays = []
             for name in columns:
                 if name in (LOADED_AT, RUN_ID):

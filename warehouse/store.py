@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-import uuid
 from pathlib import Path
 
 import pyarrow.fs as pafs
@@ -14,7 +13,7 @@ from warehouse.config import WarehouseConfig
 
 
 class WarehouseError(Exception):
-    """The warehouse cannot be reached or written."""
+    """The warehouse cannot be reached, read or written as a step needs; the message says which dataset."""
 
 
 class Warehouse:
@@ -105,13 +104,8 @@ class Warehouse:
     def write_json(self, rel: str, obj: object) -> None:
         self.write_bytes(rel, json.dumps(obj, ensure_ascii=False, indent=2, default=str).encode("utf-8"))
 
-    def upload(self, local: Path, rel: str) -> None:
-        """Copy a local file into the warehouse (streamed)."""
-        target = self.path(rel)
+    def output_stream(self, rel: str):
+        """A stream writing ``rel`` (on S3 the object appears when the stream closes)."""
         if not self.config.is_s3:
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
-            tmp = f"{target}.{uuid.uuid4().hex}.tmp"
-            pafs.copy_files(str(local), tmp, source_filesystem=pafs.LocalFileSystem(), destination_filesystem=self.fs)
-            os.replace(tmp, target)
-            return
-        pafs.copy_files(str(local), target, source_filesystem=pafs.LocalFileSystem(), destination_filesystem=self.fs)
+            Path(self.path(rel)).parent.mkdir(parents=True, exist_ok=True)
+        return self.fs.open_output_stream(self.path(rel))

@@ -9,10 +9,10 @@ import pyarrow as pa
 from pipelines.types import type_name
 from warehouse import layout
 from warehouse.staging import CuratedBatch
-from warehouse.store import Warehouse
+from warehouse.store import Warehouse, WarehouseError
 
 
-class PublishError(Exception):
+class PublishError(WarehouseError):
     """Delta rejected the batch (schema clash, bad key…); the previous version is untouched."""
 
 

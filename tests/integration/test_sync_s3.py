@@ -6,7 +6,6 @@ import io
 import json
 import unicodedata
 
-import pyarrow.compute as pc
 import pytest
 from openpyxl import Workbook
 

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines import readers
+from pipelines.readers import delimited
 from pipelines.errors import SourceError
 from pipelines.model import Dataset
 from pipelines.readers import detect_type, read_batches
@@ -151,7 +151,7 @@ def test_csv_cast_error_names_file_line(tmp_path, content, fmt, row):
 
 
 def test_csv_rows_counted_across_batches(tmp_path, monkeypatch):
-    monkeypatch.setattr(readers, "CSV_BLOCK", 64)
+    monkeypatch.setattr(delimited, "CSV_BLOCK", 64)
     lines = [f"{i:05d},{i}" for i in range(1, 200)] + ["00200,x"]
     path = tmp_path / "a.csv"
     path.write_text("code,n\n" + "\n".join(lines) + "\n", encoding="utf-8")
@@ -164,7 +164,7 @@ def test_csv_rows_counted_across_batches(tmp_path, monkeypatch):
 
 
 def test_csv_undeclared_column_text_after_first_block(tmp_path, monkeypatch):
-    monkeypatch.setattr(readers, "CSV_BLOCK", 64)
+    monkeypatch.setattr(delimited, "CSV_BLOCK", 64)
     path = tmp_path / "a.csv"
     path.write_text("Mã,Ghi chú\n" + "".join(f"{i},\n" for i in range(100)) + "100,đã sáp nhập\n", encoding="utf-8")
     values = [v for b in read_batches(path, "csv", make_dataset(), URL) for v in b.column(1).to_pylist()]
@@ -196,7 +196,7 @@ def test_invalid_utf8_in_undeclared_column(tmp_path):
 @pytest.mark.parametrize(("kind", "row"), [("string", 5), ("integer", 5)])
 def test_invalid_utf8_after_the_first_block_names_line(tmp_path, monkeypatch, kind, row):
     # the first block types the column (text or numbers); the bad bytes come in a later block
-    monkeypatch.setattr(readers, "CSV_BLOCK", 64)
+    monkeypatch.setattr(delimited, "CSV_BLOCK", 64)
     values = [f"n{i}" if kind == "string" else str(i) for i in range(100)]
     path = tmp_path / "a.csv"
     path.write_bytes(("code,name\n" + "".join(f"{i},{v}\n" for i, v in enumerate(values))).encode() + b"3,Hu\xea\n")
@@ -205,7 +205,7 @@ def test_invalid_utf8_after_the_first_block_names_line(tmp_path, monkeypatch, ki
 
 
 def test_cp1258_undecodable_byte_names_line(tmp_path, monkeypatch):
-    monkeypatch.setattr(readers, "CSV_BLOCK", 64)
+    monkeypatch.setattr(delimited, "CSV_BLOCK", 64)
     path = tmp_path / "a.csv"
     path.write_bytes(b"a,b\n" + b"1,a\n" * 100 + b"2,\x8d\n")  # 0x8d is unassigned in cp1258
     error = read_error(path, "csv", make_dataset(encoding="cp1258"))
@@ -221,7 +221,7 @@ def test_csv_column_empty_in_the_whole_file_is_text(tmp_path):
 
 @pytest.mark.parametrize(("fmt", "later"), [({"delimiter": ";"}, "12,5"), ({}, "đã sáp nhập")])
 def test_csv_inferred_type_broken_later_names_column_line_and_remedy(tmp_path, monkeypatch, fmt, later):
-    monkeypatch.setattr(readers, "CSV_BLOCK", 64)
+    monkeypatch.setattr(delimited, "CSV_BLOCK", 64)
     sep = fmt.get("delimiter", ",")
     path = tmp_path / "a.csv"
     path.write_text(f"Mã{sep}Số lượng\n" + "".join(f"{i}{sep}{i}\n" for i in range(100)) + f"100{sep}{later}\n",

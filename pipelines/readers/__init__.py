@@ -1,0 +1,57 @@
+"""Read a downloaded source file (CSV, XLSX, JSON, Parquet) as Arrow record batches with registry names/types.
+
+Batches keep the source's values; only column names and declared types change here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+
+from pipelines.errors import SourceError
+from pipelines.model import Dataset
+from pipelines.readers.delimited import read_csv
+from pipelines.readers.documents import read_json, read_parquet, read_xlsx
+
+_EXTENSIONS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".json": "json", ".parquet": "parquet"}
+
+
+def detect_type(dataset: Dataset, url: str, content_type: str) -> str:
+    """The format: declared, else from the URL's extension, else from the Content-Type."""
+    if dataset.format.type:
+        return dataset.format.type
+    path = url.split("?", 1)[0].lower()
+    for ext, kind in _EXTENSIONS.items():
+        if path.endswith(ext):
+            return kind
+    for marker, kind in (("csv", "csv"), ("spreadsheetml", "xlsx"), ("json", "json"), ("parquet", "parquet")):
+        if marker in content_type:
+            return kind
+    raise SourceError(dataset.id, f"cannot tell the file format (Content-Type {content_type!r}); set format.type", url=url)
+
+
+def _sniff(path: Path, kind: str, dataset: Dataset, url: str) -> None:
+    with path.open("rb") as file:
+        head = file.read(1024).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")):
+        raise SourceError(dataset.id, f"expected {kind.upper()} but the server sent an HTML/XML page (starts {head[:40]!r})", url=url)
+    if not head:
+        raise SourceError(dataset.id, "the source file is empty", url=url)
+
+
+def read_batches(path: Path, kind: str, dataset: Dataset, url: str) -> Iterator[pa.RecordBatch]:
+    """Record batches of the file at ``path`` (``kind`` as from :func:`detect_type`).
+
+    A :class:`SourceError` names where: ``line`` N of a CSV file, ``sheet row`` N of a workbook, ``record`` N
+    of JSON or Parquet.
+    """
+    _sniff(path, kind, dataset, url)
+    readers = {"csv": read_csv, "xlsx": read_xlsx, "json": read_json, "parquet": read_parquet}
+    try:
+        yield from readers[kind](path, dataset, url)
+    except SourceError as exc:
+        if exc.url is not None:
+            raise
+        raise SourceError(exc.dataset, exc.detail, url=url, row=exc.row, row_label=exc.row_label) from None

@@ -1,0 +1,111 @@
+"""Workbooks (XLSX), JSON documents and Parquet files as record batches; errors name the sheet row or record."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from pipelines.errors import SourceError
+from pipelines.model import Dataset
+from pipelines.readers.columns import check_declared, header_key, renamed, target_names
+from pipelines.types import to_text
+
+
+def _batch_from_rows(header: list, body: list[list], dataset: Dataset, url: str, *, first_row: int,
+                     row_label: str) -> pa.RecordBatch:
+    """One batch from a header and body rows numbered from ``first_row``; blank rows are dropped after typing.
+
+    Unnamed (empty) columns are dropped.  A column mixing kinds of cells (text and numbers…) is read as text.
+    """
+    keys = [header_key(h) if h not in (None, "") else "" for h in header]
+    keep = [i for i, key in enumerate(keys) if key]
+    headers = [keys[i] for i in keep]
+    check_declared(headers, dataset, url)
+    arrays = [_cells([row[i] if i < len(row) else None for row in body]) for i in keep]
+    batch = renamed(pa.RecordBatch.from_arrays(arrays, names=headers), headers, target_names(headers, dataset),
+                     dataset, first_row=first_row, row_label=row_label)
+    filled = pa.array([any(v not in (None, "") for v in row) for row in body], pa.bool_())
+    return batch.filter(filled)
+
+
+def _cells(values: list) -> pa.Array:
+    """One column's cells as an array (empty text is null); mixed kinds become text (see :func:`_mixed_as_text`)."""
+    values = [None if isinstance(v, str) and v == "" else v for v in values]
+    try:
+        return pa.array(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return _mixed_as_text(values)
+
+
+def _mixed_as_text(values: list) -> pa.Array:
+    """Cells of several kinds as text, each kind by :func:`types.to_text` (so 46002.0 → ``"46002"``)."""
+    kinds = dict.fromkeys(type(v) for v in values if v is not None)
+    parts = [to_text(pa.array([v if type(v) is kind else None for v in values])) for kind in kinds]
+    return pc.coalesce(*parts)
+
+
+def read_xlsx(path: Path, dataset: Dataset, url: str) -> Iterator[pa.RecordBatch]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for corrupt files
+        raise SourceError(dataset.id, f"not a readable XLSX workbook: {exc}", url=url) from None
+    sheet = dataset.format.sheet or workbook.sheet_names[0]
+    if sheet not in workbook.sheet_names:
+        raise SourceError(dataset.id, f"sheet {sheet!r} not found; the workbook has {workbook.sheet_names}", url=url)
+    rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)  # rows[0] is sheet row 1
+    header_row = dataset.format.header_row
+    if len(rows) < header_row:
+        raise SourceError(dataset.id, f"no header at row {header_row}", url=url)
+    yield _batch_from_rows(rows[header_row - 1], rows[header_row:], dataset, url, first_row=header_row + 1,
+                           row_label="sheet row")
+
+
+def _records_at(document: object, path: str | None, dataset: Dataset, url: str) -> list:
+    node = document
+    for key in path.split(".") if path else []:
+        if not isinstance(node, dict) or key not in node:
+            keys = list(node) if isinstance(node, dict) else type(node).__name__
+            raise SourceError(dataset.id, f"format.records path {path!r}: key {key!r} not found (found {keys})", url=url)
+        node = node[key]
+    if isinstance(node, dict):
+        raise SourceError(dataset.id, f"JSON at {path or 'the top level'} is an object with keys {list(node)}; set format.records to the path of the record list", url=url)
+    if not isinstance(node, list):
+        raise SourceError(dataset.id, f"JSON at {path or 'the top level'} is not a list of records", url=url)
+    return node
+
+
+def read_json(path: Path, dataset: Dataset, url: str) -> Iterator[pa.RecordBatch]:
+    try:
+        document = json.loads(path.read_bytes().decode(dataset.format.encoding))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SourceError(dataset.id, f"not valid JSON ({dataset.format.encoding}): {exc}", url=url) from None
+    records = _records_at(document, dataset.format.records, dataset, url)
+    if not records:
+        return
+    headers = list(dict.fromkeys(k for r in records if isinstance(r, dict) for k in r))
+    body = [[_scalar(r.get(h)) if isinstance(r, dict) else None for h in headers] for r in records]
+    yield _batch_from_rows(headers, body, dataset, url, first_row=1, row_label="record")
+
+
+def _scalar(value: object) -> object:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value
+
+
+def read_parquet(path: Path, dataset: Dataset, url: str) -> Iterator[pa.RecordBatch]:
+    try:
+        parquet = pq.ParquetFile(path)
+    except pa.ArrowInvalid as exc:
+        raise SourceError(dataset.id, f"not a readable Parquet file: {exc}", url=url) from None
+    headers = [header_key(h) for h in parquet.schema_arrow.names]
+    check_declared(headers, dataset, url)
+    names, record = target_names(headers, dataset), 1
+    for batch in parquet.iter_batches(batch_size=262_144):
+        yield renamed(batch, headers, names, dataset, first_row=record, row_label="record")
+        record += batch.num_rows
