@@ -64,7 +64,9 @@ def _instance():
 
 @app.command()
 def sync(ids: Annotated[list[str] | None, typer.Argument(help="Dataset ids (default: all).")] = None,
-         warehouse: WarehouseOpt = None) -> None:
+         warehouse: WarehouseOpt = None,
+         reprocess: Annotated[bool, typer.Option(help="Validate the newest raw load again even if already "
+                                                       "processed (after correcting a suite).")] = False) -> None:
     """Pull, check and publish datasets (the nightly job, run in-process); exit 1 if any dataset failed."""
     if warehouse:
         os.environ["REGIONLINK_WAREHOUSE"] = warehouse
@@ -77,7 +79,8 @@ def sync(ids: Annotated[list[str] | None, typer.Argument(help="Dataset ids (defa
     from orchestration.sync import run_sync
 
     with _instance() as instance:
-        runs = run_sync(project, ids, instance, progress=lambda line: console.print(f"  {line}", highlight=False))
+        runs = run_sync(project, ids, instance, progress=lambda line: console.print(f"  {line}", highlight=False),
+                        reprocess=reprocess)
     table = Table(title="regionlink sync")
     for column in ("dataset", "status", "rows", "version", "quality", "detail"):
         table.add_column(column, overflow="fold")

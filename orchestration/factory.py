@@ -13,6 +13,9 @@ from warehouse.store import WarehouseError
 
 # what a user can fix (source, registry, credentials, warehouse): reported as a clean failure, no stack
 USER_ERRORS = (RegionlinkError, WarehouseError, ValueError)
+# run tag: validate (and publish or quarantine) the newest raw load again even if it was processed (e.g. after
+# a suite was corrected); `regionlink sync --reprocess` sets it, in the UI add it in the launchpad
+REPROCESS_TAG = "regionlink/reprocess"
 
 
 def group_name(publisher: str) -> str:
@@ -76,7 +79,7 @@ def curated_asset(dataset: Dataset, registry: Registry, suite: Suite) -> dg.Asse
         """Validate the newest raw load with the suite; publish it as a Delta version or quarantine it."""
         try:
             result = steps.curate(dataset, registry, suite, warehouse.warehouse(), run_id=context.run_id,
-                                  env=ingest.environment())
+                                  env=ingest.environment(), force=context.run.tags.get(REPROCESS_TAG) == "true")
         except USER_ERRORS as exc:
             raise _fail(dataset, exc) from None
         if result.outcome == "unchanged":

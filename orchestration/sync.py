@@ -11,7 +11,7 @@ import dagster as dg
 from dagster._core.utils import make_new_run_id
 
 from orchestration.definitions import build_definitions
-from orchestration.factory import curated_key, raw_key
+from orchestration.factory import REPROCESS_TAG, curated_key, raw_key
 from orchestration.project import Project
 from orchestration.resources import WarehouseResource
 from orchestration.schedules import JOB_NAME
@@ -79,7 +79,7 @@ def _apply(event: dg.DagsterEvent, runs: dict[str, DatasetRun]) -> str | None:
 
 
 def run_sync(project: Project, ids: list[str] | None, instance: dg.DagsterInstance,
-             progress: Callable[[str], None] = print) -> dict[str, DatasetRun]:
+             progress: Callable[[str], None] = print, reprocess: bool = False) -> dict[str, DatasetRun]:
     """Materialise the datasets' raw and curated assets (with checks) in one in-process Dagster run."""
     datasets = project.registry.select(ids)
     job = build_definitions(project).resolve_job_def(JOB_NAME)
@@ -91,7 +91,8 @@ def run_sync(project: Project, ids: list[str] | None, instance: dg.DagsterInstan
     def execute() -> None:
         try:
             outcome["result"] = job.execute_in_process(instance=instance, asset_selection=keys, run_id=run_id,
-                                                       raise_on_error=False, run_config=QUIET)
+                                                       raise_on_error=False, run_config=QUIET,
+                                                       tags={REPROCESS_TAG: "true"} if reprocess else None)
         except BaseException as exc:  # surfaced in the caller's thread
             outcome["error"] = exc
 

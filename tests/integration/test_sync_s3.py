@@ -176,3 +176,27 @@ def test_a_broken_source_fails_alone(estate, s3_warehouse, project_root, case, e
     assert all(runs[d["id"]].status == "published" for d in DATASETS)
     if case == "down":
         assert estate.hits["broken.csv"] > 1, "5xx responses must be retried"
+
+
+def test_a_new_machine_resumes_from_state_kept_in_the_warehouse(estate, s3_warehouse, project_root):
+    import shutil
+
+    sync(["health_facilities"])
+    shutil.rmtree(project_root / "work")  # the local dlt working folder is gone, as on a fresh machine
+    hits = estate.hits["co-so-y-te.csv"]
+    runs, _ = sync(["health_facilities"])
+    assert runs["health_facilities"].status == "unchanged"
+    assert estate.hits["co-so-y-te.csv"] == hits + 1
+    assert estate.not_modified["co-so-y-te.csv"] == 1  # the ETag came back from the warehouse: 304, no download
+    assert PublishedWarehouse(s3_warehouse).table("health_facilities").version() == 0
+
+
+def test_reprocess_revalidates_a_quarantined_load_after_the_suite_is_fixed(estate, s3_warehouse, project_root):
+    estate.put("co-so-y-te.csv", FACILITIES + "00009,Trạm y tế xã Phong Điền,1977,5\n")  # 4-digit ward code
+    assert sync(["health_facilities"])[0]["health_facilities"].status == "quarantined"
+    assert sync(["health_facilities"])[0]["health_facilities"].status == "unchanged"  # same load: not redone
+    relaxed = dict(SUITES, health_facilities=[expectation("expect_column_values_to_match_regex", column="ward_code",
+                                                          regex=r"^\d{4,5}$")])
+    write_project(project_root, DATASETS, relaxed)
+    runs, _ = sync(["health_facilities"], reprocess=True)
+    assert runs["health_facilities"].status == "published" and runs["health_facilities"].rows == 3

@@ -18,6 +18,7 @@ class FixturePortal:
         self.status: dict[str, int] = {}
         self.packages: dict[str, list[dict]] = {}
         self.hits: dict[str, int] = {}
+        self.not_modified: dict[str, int] = {}
         server.expect_request("/api/3/action/package_show").respond_with_handler(self._package_show)
         server.expect_request(__import__("re").compile(r"^/files/.*")).respond_with_handler(self._file)
 
@@ -45,6 +46,7 @@ class FixturePortal:
         body, content_type = self.files[name]
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         if request.headers.get("If-None-Match") == etag:
+            self.not_modified[name] = self.not_modified.get(name, 0) + 1
             return Response(status=304, headers={"ETag": etag})
         return Response(body, content_type=content_type, headers={"ETag": etag})
 

@@ -8,9 +8,9 @@ from orchestration.project import load_project
 from orchestration.sync import DatasetRun, run_sync
 
 
-def sync(ids: list[str] | None = None) -> tuple[dict[str, DatasetRun], dg.DagsterInstance]:
+def sync(ids: list[str] | None = None, reprocess: bool = False) -> tuple[dict[str, DatasetRun], dg.DagsterInstance]:
     instance = dg.DagsterInstance.ephemeral()
-    return run_sync(load_project(), ids, instance, progress=lambda line: None), instance
+    return run_sync(load_project(), ids, instance, progress=lambda line: None, reprocess=reprocess), instance
 
 
 def check_evaluations(instance: dg.DagsterInstance, dataset: str) -> dict[str, tuple[bool, str]]:
