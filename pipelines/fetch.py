@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,7 +68,17 @@ def download(
     http: requests.Session, url: str, workdir: Path, *, dataset: str, timeout: float,
     headers: dict[str, str] | None = None, etag: str | None = None, last_modified: str | None = None,
 ) -> Download | None:
-    """Stream ``url`` into a file under ``workdir``; ``None`` when the server answers 304 Not Modified."""
+    """Download ``url`` into a file under ``workdir``; ``None`` when the server answers 304 Not Modified."""
+    inflight = start_download(http, url, workdir, dataset=dataset, timeout=timeout, headers=headers, etag=etag,
+                              last_modified=last_modified)
+    return None if inflight is None else inflight.result()
+
+
+def start_download(
+    http: requests.Session, url: str, workdir: Path, *, dataset: str, timeout: float,
+    headers: dict[str, str] | None = None, etag: str | None = None, last_modified: str | None = None,
+) -> InFlight | None:
+    """Request ``url`` (conditionally) and stream the body to disk in the background; ``None`` on 304."""
     request_headers = dict(headers or {})
     if etag:
         request_headers["If-None-Match"] = etag
@@ -77,25 +89,105 @@ def download(
         response = http.get(url, headers=request_headers, stream=True, timeout=(10, timeout))
     except requests.RequestException as exc:
         raise SourceError(dataset, f"source unreachable: {exc.__class__.__name__}: {exc}", url=shown) from None
-    with response:
-        if response.status_code == 304:
-            return None
-        if response.status_code >= 400:
-            raise SourceError(dataset, f"HTTP {response.status_code} {response.reason}", url=shown)
-        workdir.mkdir(parents=True, exist_ok=True)
-        digest, size = hashlib.sha256(), 0
+    if response.status_code == 304:
+        response.close()
+        return None
+    if response.status_code >= 400:
+        response.close()
+        raise SourceError(dataset, f"HTTP {response.status_code} {response.reason}", url=shown)
+    workdir.mkdir(parents=True, exist_ok=True)
+    return InFlight(response, workdir, dataset, shown)
+
+
+class InFlight:
+    """A download in progress: a thread writes the body to a file that readers may follow as it grows.
+
+    ``open()`` returns a file object that blocks at the current end until more arrives (so a parser can
+    overlap the transfer); ``result()`` waits for the end and returns the :class:`Download`.
+    """
+
+    def __init__(self, response: requests.Response, workdir: Path, dataset: str, url: str):
+        self.url, self.dataset = url, dataset
+        self.content_type = response.headers.get("Content-Type", "")
+        self.etag, self.last_modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
         handle = tempfile.NamedTemporaryFile(dir=workdir, prefix=f"{dataset}-", suffix=".download", delete=False)
+        self.path = Path(handle.name)
+        self._response, self._handle = response, handle
+        self._progress = threading.Condition()
+        self._done, self._stop, self._error = False, False, None
+        self._digest, self._size = hashlib.sha256(), 0
+        self._thread = threading.Thread(target=self._run, name=f"download-{dataset}", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
         try:
-            with handle:
-                for chunk in response.iter_content(CHUNK):
-                    digest.update(chunk)
-                    handle.write(chunk)
-                    size += len(chunk)
+            with self._response, self._handle:
+                for chunk in self._response.iter_content(CHUNK):
+                    if self._stop:
+                        return
+                    self._digest.update(chunk)
+                    self._handle.write(chunk)
+                    self._handle.flush()
+                    with self._progress:
+                        self._size += len(chunk)
+                        self._progress.notify_all()
         except requests.RequestException as exc:
-            Path(handle.name).unlink(missing_ok=True)
-            raise SourceError(dataset, f"download interrupted: {exc}", url=shown) from None
-        return Download(
-            path=Path(handle.name), url=shown, sha256=digest.hexdigest(), size=size,
-            content_type=response.headers.get("Content-Type", ""),
-            etag=response.headers.get("ETag"), last_modified=response.headers.get("Last-Modified"),
-        )
+            self._error = SourceError(self.dataset, f"download interrupted: {exc}", url=self.url)
+        finally:
+            with self._progress:
+                self._done = True
+                self._progress.notify_all()
+
+    def _wait_beyond(self, size: int) -> bool:
+        """Block until the file is longer than ``size`` bytes; False when the download ended before that."""
+        with self._progress:
+            while self._size <= size and not self._done:
+                self._progress.wait(1.0)
+            if self._error is not None:
+                raise self._error
+            return self._size > size
+
+    def open(self, mode: str = "rb") -> io.BufferedReader:
+        """A reader of the whole body that waits for bytes not yet arrived."""
+        return io.BufferedReader(_Follow(self), buffer_size=CHUNK)
+
+    def result(self) -> Download:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return Download(path=self.path, url=self.url, sha256=self._digest.hexdigest(), size=self._size,
+                        content_type=self.content_type, etag=self.etag, last_modified=self.last_modified)
+
+    def discard(self) -> None:
+        """Stop the transfer if it still runs and delete the file."""
+        self._stop = True
+        self._thread.join()
+        self.path.unlink(missing_ok=True)
+
+
+class _Follow(io.RawIOBase):
+    """Reads an :class:`InFlight` file from the start, waiting at the end while the download goes on."""
+
+    def __init__(self, inflight: InFlight):
+        self._inflight = inflight
+        self._file = inflight.path.open("rb")
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        view = memoryview(buffer)
+        filled = 0
+        while filled < len(view):
+            n = self._file.readinto(view[filled:])
+            if n:
+                filled += n
+                self._pos += n
+            elif not self._inflight._wait_beyond(self._pos):
+                break
+        return filled
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()

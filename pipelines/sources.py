@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 import dlt
 import pyarrow as pa
 
 from pipelines.envsubst import expand
 from pipelines.errors import SourceError
-from pipelines.fetch import Download, download, get_json, public_url, session
+from pipelines.fetch import InFlight, get_json, public_url, session, start_download
 from pipelines.model import CkanSource, Dataset, HttpSource
 from pipelines.readers import detect_type, read_batches
 from pipelines.settings import IngestSettings
@@ -64,29 +63,47 @@ def fetch_batches(
     """Download the dataset's file unless unchanged since ``state`` and yield its record batches.
 
     ``state`` (dlt resource state, kept in the warehouse) remembers ETag, Last-Modified and sha256;
-    it is only updated once every batch has been read, so a failed read is retried next run.
+    it is only updated once every batch has been read, so a failed read is retried next run. A CSV is parsed
+    while it downloads when there is nothing to compare it with, or when the server answered a conditional
+    request with 200 (it says the file changed); otherwise the file is downloaded whole first and skipped
+    when its sha256 is the one already loaded.
     """
     located = locate(dataset, env, settings)
     if located.fingerprint and located.fingerprint == state.get("fingerprint"):
         return
-    workdir = settings.workdir / "downloads"
-    fetched: Download | None = download(
-        session(settings.http_retries), located.url, workdir, dataset=dataset.id, timeout=settings.http_timeout,
-        headers=located.headers, etag=state.get("etag"), last_modified=state.get("last_modified"),
+    inflight = start_download(
+        session(settings.http_retries), located.url, settings.workdir / "downloads", dataset=dataset.id,
+        timeout=settings.http_timeout, headers=located.headers, etag=state.get("etag"),
+        last_modified=state.get("last_modified"),
     )
-    if fetched is None:
+    if inflight is None:
         return
     try:
-        if fetched.sha256 == state.get("sha256"):
-            return
-        kind = detect_type(dataset, fetched.url, fetched.content_type)
-        yield from read_batches(fetched.path, kind, dataset, fetched.url)
+        kind = detect_type(dataset, inflight.url, inflight.content_type)
+        server_says_changed = bool(state.get("etag") or state.get("last_modified"))
+        if kind == "csv" and (server_says_changed or not state.get("sha256")):
+            yield from _while_downloading(inflight, kind, dataset)
+            fetched = inflight.result()
+        else:
+            fetched = inflight.result()
+            if fetched.sha256 == state.get("sha256"):
+                return
+            yield from read_batches(fetched.path, kind, dataset, fetched.url)
         state.update(
             sha256=fetched.sha256, etag=fetched.etag, last_modified=fetched.last_modified,
             fingerprint=located.fingerprint, url=fetched.url, size=fetched.size,
         )
     finally:
-        Path(fetched.path).unlink(missing_ok=True)
+        inflight.discard()
+
+
+def _while_downloading(inflight: InFlight, kind: str, dataset: Dataset) -> Iterator[pa.RecordBatch]:
+    """Batches parsed from the growing file; a broken transfer is reported as such, not as a parse error."""
+    try:
+        yield from read_batches(inflight, kind, dataset, inflight.url)
+    except Exception:
+        inflight.result()  # raises the download's own error if the transfer failed
+        raise
 
 
 def dataset_source(dataset: Dataset, env: Mapping[str, str], settings: IngestSettings):

@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from pipelines.errors import SourceError
 from pipelines.model import Dataset
-from pipelines.readers.delimited import read_csv
+from pipelines.readers.delimited import Growing, read_csv
 from pipelines.readers.documents import read_json, read_parquet, read_xlsx
 
 _EXTENSIONS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".json": "json", ".parquet": "parquet"}
@@ -32,7 +32,7 @@ def detect_type(dataset: Dataset, url: str, content_type: str) -> str:
     raise SourceError(dataset.id, f"cannot tell the file format (Content-Type {content_type!r}); set format.type", url=url)
 
 
-def _sniff(path: Path, kind: str, dataset: Dataset, url: str) -> None:
+def _sniff(path: Path | Growing, kind: str, dataset: Dataset, url: str) -> None:
     with path.open("rb") as file:
         head = file.read(1024).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")):
@@ -41,8 +41,8 @@ def _sniff(path: Path, kind: str, dataset: Dataset, url: str) -> None:
         raise SourceError(dataset.id, "the source file is empty", url=url)
 
 
-def read_batches(path: Path, kind: str, dataset: Dataset, url: str) -> Iterator[pa.RecordBatch]:
-    """Record batches of the file at ``path`` (``kind`` as from :func:`detect_type`).
+def read_batches(path: Path | Growing, kind: str, dataset: Dataset, url: str) -> Iterator[pa.RecordBatch]:
+    """Record batches of the file at ``path`` (``kind`` as from :func:`detect_type`); a CSV may still be arriving.
 
     A :class:`SourceError` names where: ``line`` N of a CSV file, ``sheet row`` N of a workbook, ``record`` N
     of JSON or Parquet.

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO, Protocol
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -16,6 +17,12 @@ from pipelines.errors import SourceError
 from pipelines.model import Dataset
 from pipelines.readers.columns import check_declared, declared_columns, header_key, target_names
 from pipelines.types import arrow_type, cast_column, type_name
+
+class Growing(Protocol):
+    """A file still being downloaded (:class:`pipelines.fetch.InFlight`): ``open`` waits for bytes to come."""
+
+    def open(self, mode: str = "rb") -> BinaryIO: ...
+
 
 CSV_BLOCK = 4 << 20  # larger blocks buy no speed here and multiply peak memory
 _COLUMN = re.compile(r"CSV column #(\d+)")
@@ -27,14 +34,14 @@ _TYPE_HINT = "declare the column's type in the registry `columns` (e.g. `type: s
 class _CsvFile:
     """A CSV source file and the options every read of it shares."""
 
-    path: Path
+    path: Path | Growing
     dataset: Dataset
     url: str
     read: pacsv.ReadOptions
     parse: pacsv.ParseOptions
 
     @classmethod
-    def of(cls, path: Path, dataset: Dataset, url: str) -> _CsvFile:
+    def of(cls, path: Path | Growing, dataset: Dataset, url: str) -> _CsvFile:
         fmt = dataset.format
         encoding = fmt.encoding.lower().replace("_", "-")
         read = pacsv.ReadOptions(skip_rows=fmt.header_row - 1, block_size=CSV_BLOCK,
@@ -50,13 +57,15 @@ class _CsvFile:
         """A streaming reader; ``column_types`` is keyed by the file's raw headers, other columns are inferred."""
         convert = pacsv.ConvertOptions(column_types=column_types, include_columns=include or [],
                                        strings_can_be_null=True, quoted_strings_can_be_null=False)
-        return pacsv.open_csv(self.path, read_options=self.read, parse_options=self.parse, convert_options=convert)
+        # a Path is read natively; a download in progress through its file object (which waits for more bytes)
+        source = self.path if isinstance(self.path, Path) else self.path.open("rb")
+        return pacsv.open_csv(source, read_options=self.read, parse_options=self.parse, convert_options=convert)
 
     def error(self, message: str, line: int | None = None) -> SourceError:
         return SourceError(self.dataset.id, message, url=self.url, row=line, row_label="line")
 
 
-def read_csv(path: Path, dataset: Dataset, url: str) -> Iterator[pa.RecordBatch]:
+def read_csv(path: Path | Growing, dataset: Dataset, url: str) -> Iterator[pa.RecordBatch]:
     """Stream a CSV file in ``CSV_BLOCK`` blocks, typed by the parser; errors re-read the file to name the line."""
     source = _CsvFile.of(path, dataset, url)
     try:
@@ -186,7 +195,7 @@ def _encoding_error(source: _CsvFile, column: str | None = None) -> SourceError:
                         _first_undecodable_line(source.path, encoding))
 
 
-def _first_undecodable_line(path: Path, encoding: str) -> int | None:
+def _first_undecodable_line(path: Path | Growing, encoding: str) -> int | None:
     """The physical line holding the first bytes ``encoding`` cannot decode (a Python scan: error path only)."""
     decoder = codecs.getincrementaldecoder(encoding)()
     line = 1
