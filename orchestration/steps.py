@@ -6,7 +6,6 @@ quality report, catalog entry, ``catalog.json``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -84,18 +83,10 @@ def _report(dataset: Dataset, suite: Suite, validation, run_id: str, load_id: st
             "results": [o.to_json() for o in validation.outcomes]}
 
 
-def refresh_catalog(wh: Warehouse, registry: Registry, attempts: int = 5) -> dict:
-    """Rebuild ``catalog.json``, re-checking afterwards so a concurrent publish is never left out."""
+def refresh_catalog(wh: Warehouse, registry: Registry) -> dict:
+    """Rebuild ``catalog.json`` from every dataset entry of the registry."""
     region = {"code": registry.region.code, "name": registry.region.name}
-    known = set(registry.datasets)
-    catalog: dict = {}
-    for _ in range(attempts):
-        catalog = catalog_mod.rebuild(wh, region, known)
-        used = {e["id"]: json.dumps(e, sort_keys=True) for e in catalog["datasets"]}
-        now = {i: json.dumps(catalog_mod.read_entry(wh, i), sort_keys=True) for i in known if wh.exists(layout.catalog_entry(i))}
-        if now == used:
-            break
-    return catalog
+    return catalog_mod.rebuild(wh, region, set(registry.datasets))
 
 
 def curate(dataset: Dataset, registry: Registry, suite: Suite, wh: Warehouse, *, run_id: str,

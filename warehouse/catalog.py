@@ -20,21 +20,24 @@ def write_entry(wh: Warehouse, entry: dict) -> None:
     wh.write_json(layout.catalog_entry(entry["id"]), entry)
 
 
-def rebuild(wh: Warehouse, region: dict, known: set[str] | None = None) -> dict:
-    """Merge every entry into ``catalog.json`` (one atomic write); ``known`` limits it to registry datasets."""
-    datasets = []
-    for path in wh.list_files(layout.catalog_entries()):
-        if not path.endswith(".json"):
-            continue
-        entry = wh.read_json(path)
-        if isinstance(entry, dict) and (known is None or entry.get("id") in known):
-            datasets.append(entry)
-    catalog = {
-        "region": region,
-        "generated_at": now_iso(),
-        "datasets": sorted(datasets, key=lambda e: e["id"]),
-    }
-    wh.write_json(layout.CATALOG, catalog)
+def rebuild(wh: Warehouse, region: dict, known: set[str] | None = None, attempts: int = 5) -> dict:
+    """Merge every entry into ``catalog.json`` (one atomic write); ``known`` limits it to registry datasets.
+
+    Publishes of other datasets may run at the same time (multi-process runs): when the entries changed
+    while the catalog was being built, it is built again, so the last writer always writes a complete one.
+    """
+    catalog: dict = {}
+    for _ in range(attempts):
+        before = wh.listing(layout.catalog_entries())
+        datasets = []
+        for path in sorted(before):
+            entry = wh.read_json(path) if path.endswith(".json") else None
+            if isinstance(entry, dict) and (known is None or entry.get("id") in known):
+                datasets.append(entry)
+        catalog = {"region": region, "generated_at": now_iso(), "datasets": sorted(datasets, key=lambda e: e["id"])}
+        wh.write_json(layout.CATALOG, catalog)
+        if wh.listing(layout.catalog_entries()) == before:
+            break
     return catalog
 
 

@@ -67,6 +67,13 @@ class Warehouse:
         prefix = self.root + "/"
         return sorted(i.path[len(prefix):] for i in self.fs.get_file_info(selector) if i.type == pafs.FileType.File)
 
+    def listing(self, rel_dir: str) -> dict[str, tuple[int | None, int | None]]:
+        """Files below ``rel_dir`` with (mtime in ns, size): a cheap fingerprint of what is there."""
+        selector = pafs.FileSelector(self.path(rel_dir), recursive=True, allow_not_found=True)
+        prefix = self.root + "/"
+        return {i.path[len(prefix):]: (i.mtime_ns, i.size) for i in self.fs.get_file_info(selector)
+                if i.type == pafs.FileType.File}
+
     def read_bytes(self, rel: str) -> bytes | None:
         try:
             with self.fs.open_input_stream(self.path(rel)) as stream:
