@@ -63,7 +63,60 @@ class CkanSource(_Strict):
         return f"{self.portal.rstrip('/')}/dataset/{self.package}"
 
 
-Source = Annotated[HttpSource | CkanSource, Field(discriminator="kind")]
+class RestSuccess(_Strict):
+    """Envelope check: the value at ``path`` must equal ``equals``, else the response is an error, not data."""
+
+    path: str
+    equals: object
+
+
+class RestSource(_Strict):
+    """A JSON HTTP API, paged by dlt's rest_api paginators (``paginator`` uses dlt's own key names)."""
+
+    kind: Literal["rest"]
+    url: str
+    data_selector: str | None = None
+    paginator: dict[str, object] | str | None = None
+    params: dict[str, object] = {}
+    headers: dict[str, str] = {}
+    success: RestSuccess | None = None
+
+    _vars = field_validator("url")(_check_vars)
+
+    @property
+    def display_url(self) -> str:
+        return self.url
+
+
+class SqlSource(_Strict):
+    """A table or query of an agency database (SQLAlchemy URL), read by dlt's sql_database with pyarrow."""
+
+    kind: Literal["sql"]
+    url: str
+    table: str | None = None
+    query: str | None = None
+
+    _vars = field_validator("url")(_check_vars)
+
+    @model_validator(mode="after")
+    def _one_of(self) -> SqlSource:
+        if (self.table is None) == (self.query is None):
+            raise ValueError("give exactly one of table or query")
+        return self
+
+    @property
+    def display_url(self) -> str:
+        return f"{self.url}#{self.table}" if self.table else f"{self.url}#query"
+
+
+Source = Annotated[HttpSource | CkanSource | RestSource | SqlSource, Field(discriminator="kind")]
+
+
+class Incremental(_Strict):
+    """Move only records whose ``cursor`` field is past the value stored (in the warehouse) by the last run."""
+
+    cursor: str
+    initial_value: object | None = None
 
 
 class Format(_Strict):
@@ -73,6 +126,7 @@ class Format(_Strict):
     header_row: int = Field(1, ge=1)
     sheet: str | None = None
     records: str | None = None
+    locale: Literal["vi"] | None = None  # vi: numbers 1.234.567,89 and dates dd/mm/yyyy in text values
 
     @field_validator("encoding")
     @classmethod
@@ -112,6 +166,7 @@ class Dataset(_Strict):
     write: Literal["merge", "replace", "append"] | None = None
     expectations: str | None = None
     schedule: str | None = None
+    incremental: Incremental | None = None
 
     @field_validator("schedule")
     @classmethod
@@ -127,6 +182,8 @@ class Dataset(_Strict):
     def _write_mode(self) -> Dataset:
         if self.write == "merge" and not self.primary_key:
             raise ValueError("write: merge needs a primary_key")
+        if self.incremental is not None and self.source.kind not in ("rest", "sql"):
+            raise ValueError(f"incremental works with source kinds rest and sql, not {self.source.kind}")
         return self
 
     @property

@@ -112,12 +112,25 @@ def dataset_source(dataset: Dataset, env: Mapping[str, str], settings: IngestSet
     @dlt.source(name=dataset.id, max_table_nesting=0)
     def agency_dataset():
         """One agency dataset from the registry, fetched as published and read as Arrow batches."""
-
-        @dlt.resource(name=dataset.id, table_name=dataset.id, write_disposition="append")
-        def published_file():
-            """The dataset's file as the agency published it (columns renamed/typed per registry)."""
-            yield from fetch_batches(dataset, env, settings, dlt.current.resource_state())
-
-        return published_file
+        return _resource(dataset, env, settings)
 
     return agency_dataset()
+
+
+def _resource(dataset: Dataset, env: Mapping[str, str], settings: IngestSettings):
+    """The dataset's dlt resource (named after it, appending Arrow batches with registry names/types)."""
+    if dataset.source.kind == "rest":
+        from pipelines.rest import rest_resource
+
+        return rest_resource(dataset, env, settings)
+    if dataset.source.kind == "sql":
+        from pipelines.sql import sql_resource
+
+        return sql_resource(dataset, env, settings)
+
+    @dlt.resource(name=dataset.id, table_name=dataset.id, write_disposition="append")
+    def published_file():
+        """The dataset's file as the agency published it (columns renamed/typed per registry)."""
+        yield from fetch_batches(dataset, env, settings, dlt.current.resource_state())
+
+    return published_file

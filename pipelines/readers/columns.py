@@ -42,6 +42,7 @@ def renamed(batch: pa.RecordBatch, headers: list[str], names: list[str], dataset
         column = declared.get(header)
         if column is not None and column.type:
             array = cast_column(array, arrow_type(column.type), dataset=dataset.id, column=header,
+                                locale=dataset.format.locale,
                                 first_row=first_row, row_label=row_label)
         arrays.append(array)
     return pa.RecordBatch.from_arrays(arrays, names=names)

@@ -77,17 +77,20 @@ def read_csv(path: Path | Growing, dataset: Dataset, url: str) -> Iterator[pa.Re
 
 
 def _csv_batches(source: _CsvFile) -> Iterator[pa.RecordBatch]:
-    """The batches, renamed; declared timestamps (read as text) are cast per batch (local time → UTC)."""
+    """The batches, renamed; columns read as text for their declared type (timestamps, locale vi) cast per batch."""
     reader, headers = _open_typed(source)
     names = target_names(headers, source.dataset)
     declared = declared_columns(source.dataset)
-    timestamps = {h for h in headers if h in declared and declared[h].type == "timestamp"}
+    as_text = {h: declared[h].type for h in headers
+               if h in declared and _parse_type(declared[h].type, source.dataset) == pa.string()
+               and declared[h].type != "string"}
     line = source.first_line
     with reader:
         for batch in reader:
             arrays = [
-                cast_column(array, arrow_type("timestamp"), dataset=source.dataset.id, column=header,
-                            first_row=line, row_label="line") if header in timestamps else array
+                cast_column(array, arrow_type(as_text[header]), dataset=source.dataset.id, column=header,
+                            first_row=line, row_label="line", locale=source.dataset.format.locale)
+                if header in as_text else array
                 for header, array in zip(headers, batch.columns)
             ]
             yield pa.RecordBatch.from_arrays(arrays, names=names)
@@ -102,7 +105,7 @@ def _open_typed(source: _CsvFile) -> tuple[pacsv.CSVStreamingReader, list[str]]:
     would break), the file is opened again before any batch is read.  Returns the reader and the headers
     (:func:`header_key`-ed).
     """
-    guess = {src: _parse_type(col.type) for src, col in source.dataset.columns.items() if col.type}
+    guess = {src: _parse_type(col.type, source.dataset) for src, col in source.dataset.columns.items() if col.type}
     reader = source.open(guess)
     try:
         raw = reader.schema.names  # raises UnicodeDecodeError when a UTF-8 header is not valid
@@ -121,9 +124,12 @@ def _open_typed(source: _CsvFile) -> tuple[pacsv.CSVStreamingReader, list[str]]:
     return reader, headers
 
 
-def _parse_type(name: str) -> pa.DataType:
-    """The type the parser reads a declared column as; timestamps are read as text and cast per batch."""
-    return pa.string() if name == "timestamp" else arrow_type(name)
+def _parse_type(name: str, dataset: Dataset) -> pa.DataType:
+    """The type the parser reads a declared column as; timestamps (and, with ``locale: vi``, numbers and
+    dates) are read as text and cast per batch."""
+    if name == "timestamp" or (dataset.format.locale == "vi" and name in ("integer", "float", "date")):
+        return pa.string()
+    return arrow_type(name)
 
 
 def _column_types(raw: list[str], inferred: list[pa.DataType], dataset: Dataset) -> dict[str, pa.DataType]:
@@ -133,7 +139,7 @@ def _column_types(raw: list[str], inferred: list[pa.DataType], dataset: Dataset)
     for header, kind in zip(raw, inferred):
         column = declared.get(header_key(header))
         if column is not None and column.type:
-            types[header] = _parse_type(column.type)
+            types[header] = _parse_type(column.type, dataset)
         elif pa.types.is_null(kind):
             types[header] = pa.string()
     return types

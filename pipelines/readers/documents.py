@@ -87,11 +87,15 @@ def read_json(path: Path, dataset: Dataset, url: str) -> Iterator[pa.RecordBatch
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SourceError(dataset.id, f"not valid JSON ({dataset.format.encoding}): {exc}", url=url) from None
     records = _records_at(document, dataset.format.records, dataset, url)
-    if not records:
-        return
+    if records:
+        yield records_batch(records, dataset, url)
+
+
+def records_batch(records: list, dataset: Dataset, url: str, first_record: int = 1) -> pa.RecordBatch:
+    """JSON-like records (dicts) as one batch with registry names/types; nested values become JSON text."""
     headers = list(dict.fromkeys(k for r in records if isinstance(r, dict) for k in r))
     body = [[_scalar(r.get(h)) if isinstance(r, dict) else None for h in headers] for r in records]
-    yield _batch_from_rows(headers, body, dataset, url, first_row=1, row_label="record")
+    return _batch_from_rows(headers, body, dataset, url, first_row=first_record, row_label="record")
 
 
 def _scalar(value: object) -> object:
