@@ -133,6 +133,8 @@ class Format(_Strict):
     def _known_encoding(cls, value: str) -> str:
         import codecs
 
+        if value == "auto":
+            return value
         try:
             codecs.lookup(value)
         except LookupError:

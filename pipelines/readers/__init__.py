@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from pipelines import encodings
 from pipelines.errors import SourceError
 from pipelines.model import Dataset
 from pipelines.readers.delimited import Growing, read_csv
@@ -41,6 +42,19 @@ def _sniff(path: Path | Growing, kind: str, dataset: Dataset, url: str) -> None:
         raise SourceError(dataset.id, "the source file is empty", url=url)
 
 
+def _refuse_legacy_text(batch: pa.RecordBatch, dataset: Dataset, url: str) -> None:
+    """Stop before publishing mojibake: text columns still in TCVN3/VNI (checked on the first batch)."""
+    for name, column in zip(batch.schema.names, batch.columns):
+        if pa.types.is_string(column.type):
+            sample = [v for v in column.slice(0, 2000).to_pylist() if v]
+            legacy = encodings.legacy_vietnamese(sample)
+            if legacy:
+                example = next(v for v in sample if not v.isascii())
+                raise SourceError(dataset.id, f"column '{name}' holds Vietnamese in the legacy {legacy} encoding "
+                                  f"(e.g. {example!r}), not Unicode; convert the source to Unicode before publishing",
+                                  url=url)
+
+
 def read_batches(path: Path | Growing, kind: str, dataset: Dataset, url: str) -> Iterator[pa.RecordBatch]:
     """Record batches of the file at ``path`` (``kind`` as from :func:`detect_type`); a CSV may still be arriving.
 
@@ -48,9 +62,18 @@ def read_batches(path: Path | Growing, kind: str, dataset: Dataset, url: str) ->
     of JSON or Parquet.
     """
     _sniff(path, kind, dataset, url)
+    if dataset.format.encoding == "auto":
+        with path.open("rb") as stream:
+            resolved = dataset.format.model_copy(update={"encoding": encodings.detect(stream)})
+        dataset = dataset.model_copy(update={"format": resolved})
     readers = {"csv": read_csv, "xlsx": read_xlsx, "json": read_json, "parquet": read_parquet}
     try:
-        yield from readers[kind](path, dataset, url)
+        first = True
+        for batch in readers[kind](path, dataset, url):
+            if first:
+                _refuse_legacy_text(batch, dataset, url)
+                first = False
+            yield batch
     except SourceError as exc:
         if exc.url is not None:
             raise

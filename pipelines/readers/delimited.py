@@ -81,9 +81,9 @@ def _csv_batches(source: _CsvFile) -> Iterator[pa.RecordBatch]:
     reader, headers = _open_typed(source)
     names = target_names(headers, source.dataset)
     declared = declared_columns(source.dataset)
-    as_text = {h: declared[h].type for h in headers
-               if h in declared and _parse_type(declared[h].type, source.dataset) == pa.string()
-               and declared[h].type != "string"}
+    typed = {h: declared[h].type for h in headers if h in declared and declared[h].type}
+    as_text = {h: kind for h, kind in typed.items()
+               if kind != "string" and _parse_type(kind, source.dataset) == pa.string()}
     line = source.first_line
     with reader:
         for batch in reader:

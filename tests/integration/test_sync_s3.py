@@ -173,7 +173,7 @@ def test_a_broken_source_fails_alone(estate, s3_warehouse, project_root, case, e
     runs, _ = sync()
     assert runs["broken"].status == "error"
     assert "'broken'" in runs["broken"].message and expected in runs["broken"].message
-    assert all(runs[d["id"]].status == "published" for d in DATASETS)
+    assert all(runs[d["id"]].status == "published" for d in DATASETS), {d: (r.status, r.message) for d, r in runs.items()}
     if case == "down":
         assert estate.hits["broken.csv"] > 1, "5xx responses must be retried"
 

@@ -3,21 +3,22 @@
 import unicodedata
 
 
+def _cp1258_char(char: str) -> bytes:
+    try:
+        return char.encode("cp1258")
+    except UnicodeEncodeError:
+        pass
+    base, *marks = unicodedata.normalize("NFD", char)
+    # cp1258 has the shaped vowels (â ê ô ơ ư ă) precomposed and the five tone marks as combining characters
+    for i, mark in enumerate([None, *marks]):
+        rest = [m for j, m in enumerate(marks) if j != i - 1] if mark else marks
+        try:
+            return unicodedata.normalize("NFC", base + (mark or "")).encode("cp1258") + "".join(rest).encode("cp1258")
+        except UnicodeEncodeError:
+            continue
+    raise UnicodeEncodeError("cp1258", char, 0, 1, "no Windows-1258 spelling")
+
+
 def cp1258(text: str) -> bytes:
     """Windows-1258 bytes: precomposed base letters (â ê ô ơ ư ă đ) followed by combining tone marks."""
-    out = bytearray()
-    for char in unicodedata.normalize("NFC", text):
-        try:
-            out += char.encode("cp1258")
-        except UnicodeEncodeError:
-            decomposed = unicodedata.normalize("NFD", char)
-            base, marks = decomposed[0], decomposed[1:]
-            for i in range(len(marks), -1, -1):  # longest prefix that has a precomposed cp1258 letter
-                try:
-                    out += unicodedata.normalize("NFC", base + marks[:i]).encode("cp1258") + marks[i:].encode("cp1258")
-                    break
-                except UnicodeEncodeError:
-                    continue
-            else:
-                raise
-    return bytes(out)
+    return b"".join(_cp1258_char(c) for c in unicodedata.normalize("NFC", text))
