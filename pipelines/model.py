@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from pipelines.envsubst import variables
-from pipelines.naming import IDENTIFIER
+from pipelines.naming import IDENTIFIER, snake_case
 
 DATASET_ID = r"^[a-z][a-z0-9_]{0,62}$"
 THEMES = ("culture", "health", "education", "agriculture", "environment", "transport", "tourism", "economy", "other")
@@ -145,6 +146,7 @@ class Format(_Strict):
 class Column(_Strict):
     name: str | None = None
     type: Literal[COLUMN_TYPES] | None = None  # type: ignore[valid-type]
+    normalize: Literal["vi_key"] | None = None  # adds <name>_key: a join key whatever the tone placement
 
     @field_validator("name")
     @classmethod
@@ -199,6 +201,13 @@ class Dataset(_Strict):
     @property
     def renames(self) -> dict[str, str]:
         return {src: col.name for src, col in self.columns.items() if col.name}
+
+    @property
+    def key_columns(self) -> dict[str, str]:
+        """Curated column → its ``vi_key`` join-key column, for columns declared ``normalize: vi_key``."""
+        names = {src: col.name or snake_case(unicodedata.normalize("NFC", src.strip()))
+                 for src, col in self.columns.items() if col.normalize == "vi_key"}
+        return {name: f"{name}_key" for name in names.values()}
 
 
 class RegistryFile(_Strict):

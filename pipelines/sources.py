@@ -13,6 +13,7 @@ from pipelines.errors import SourceError
 from pipelines.fetch import InFlight, get_json, public_url, session, start_download
 from pipelines.model import CkanSource, Dataset, HttpSource
 from pipelines.readers import detect_type, read_batches
+from pipelines.vietnamese import add_keys
 from pipelines.settings import IngestSettings
 
 
@@ -112,7 +113,11 @@ def dataset_source(dataset: Dataset, env: Mapping[str, str], settings: IngestSet
     @dlt.source(name=dataset.id, max_table_nesting=0)
     def agency_dataset():
         """One agency dataset from the registry, fetched as published and read as Arrow batches."""
-        return _resource(dataset, env, settings)
+        resource = _resource(dataset, env, settings)
+        if dataset.key_columns:
+            keys = dataset.key_columns
+            resource.add_map(lambda item: add_keys(item, keys))
+        return resource
 
     return agency_dataset()
 

@@ -42,7 +42,8 @@ DATASETS = [
     {"id": "health_facilities", "title": "Cơ sở khám chữa bệnh", "publisher": "so-y-te", "theme": "health",
      "source": {"kind": "http", "url": "${HUE_PORTAL}/files/co-so-y-te.csv"},
      "columns": {"Mã cơ sở": {"name": "facility_code", "type": "string"},
-                 "Mã phường/xã": {"name": "ward_code", "type": "string"}, "Số giường bệnh": {"name": "beds"}},
+                 "Mã phường/xã": {"name": "ward_code", "type": "string"}, "Số giường bệnh": {"name": "beds"},
+                 "Tên cơ sở": {"normalize": "vi_key"}},
      "primary_key": ["facility_code"]},
     {"id": "festivals", "title": "Lễ hội truyền thống", "publisher": "so-van-hoa-the-thao", "theme": "culture",
      "source": {"kind": "ckan", "portal": "${HUE_PORTAL}", "package": "le-hoi", "resource": "le-hoi-json"},
@@ -86,6 +87,7 @@ def test_sync_publishes_every_dataset_and_a_partner_reads_them(estate, s3_wareho
     assert facilities.column("facility_code").to_pylist() == ["00001", "00002"]
     assert facilities.column("ward_code").to_pylist() == ["19768", "00123"]
     assert facilities.column("ten_co_so").to_pylist()[1] == unicodedata.normalize("NFC", "Trạm y tế phường Thuận Hoá")
+    assert facilities.column("ten_co_so_key").to_pylist()[1] == "trạm y tế phường thuận hoá"
     assert set(facilities.column("_run_id").to_pylist()) == {runs["health_facilities"] and facilities.column("_run_id")[0].as_py()}
     entry = partner.entry("health_facilities")
     assert entry["version"] == 0 and entry["rows"] == 2 and entry["format"] == "delta"
