@@ -124,10 +124,31 @@ class Format(_Strict):
     type: Literal["csv", "xlsx", "json", "parquet"] | None = None
     encoding: str = "utf-8"
     delimiter: str = Field(",", min_length=1, max_length=1)
-    header_row: int = Field(1, ge=1)
+    header_row: int | list[int] = 1  # a sheet row / CSV line, or two rows whose names join with "_" (XLSX)
+    skip_rows: list[int] = []  # XLSX sheet rows that are not data (unit rows under the header, footnotes…)
+    section_column: str | None = None  # XLSX: carry section rows ("THÀNH PHỐ HUẾ") into this column
     sheet: str | None = None
     records: str | None = None
     locale: Literal["vi"] | None = None  # vi: numbers 1.234.567,89 and dates dd/mm/yyyy in text values
+
+    @field_validator("header_row")
+    @classmethod
+    def _header_rows(cls, value: int | list[int]) -> int | list[int]:
+        rows = value if isinstance(value, list) else [value]
+        if not 1 <= len(rows) <= 2 or any(r < 1 for r in rows) or rows != sorted(set(rows)):
+            raise ValueError("header_row is a row number ≥ 1, or a list of two increasing row numbers")
+        return value
+
+    @property
+    def header_rows(self) -> list[int]:
+        return self.header_row if isinstance(self.header_row, list) else [self.header_row]
+
+    @field_validator("section_column")
+    @classmethod
+    def _section_name(cls, value: str | None) -> str | None:
+        if value is not None and not IDENTIFIER.match(value):
+            raise ValueError(f"section_column {value!r} must be lower-case ASCII snake_case")
+        return value
 
     @field_validator("encoding")
     @classmethod

@@ -43,6 +43,9 @@ class _CsvFile:
     @classmethod
     def of(cls, path: Path | Growing, dataset: Dataset, url: str) -> _CsvFile:
         fmt = dataset.format
+        if isinstance(fmt.header_row, list) or fmt.skip_rows or fmt.section_column:
+            raise SourceError(dataset.id, "two header rows, skip_rows and section_column are for XLSX; a CSV has "
+                              "one header line (format.header_row: N)", url=url)
         encoding = fmt.encoding.lower().replace("_", "-")
         read = pacsv.ReadOptions(skip_rows=fmt.header_row - 1, block_size=CSV_BLOCK,
                                  encoding="utf8" if encoding in ("utf-8", "utf8", "utf-8-sig") else fmt.encoding)

@@ -60,11 +60,52 @@ def read_xlsx(path: Path, dataset: Dataset, url: str) -> Iterator[pa.RecordBatch
     if sheet not in workbook.sheet_names:
         raise SourceError(dataset.id, f"sheet {sheet!r} not found; the workbook has {workbook.sheet_names}", url=url)
     rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)  # rows[0] is sheet row 1
-    header_row = dataset.format.header_row
-    if len(rows) < header_row:
-        raise SourceError(dataset.id, f"no header at row {header_row}", url=url)
-    yield _batch_from_rows(rows[header_row - 1], rows[header_row:], dataset, url, first_row=header_row + 1,
-                           row_label="sheet row")
+    fmt = dataset.format
+    last = fmt.header_rows[-1]
+    if len(rows) < last:
+        raise SourceError(dataset.id, f"no header at row {last} of sheet {sheet!r}", url=url)
+    header = _header([rows[r - 1] for r in fmt.header_rows])
+    body = [[] if last + 1 + i in fmt.skip_rows else row for i, row in enumerate(rows[last:])]
+    sections = _sections(body)
+    if fmt.section_column:
+        header = header + [fmt.section_column]
+        body = [row + [sections[i]] if row else row for i, row in enumerate(body)]
+    yield _batch_from_rows(header, body, dataset, url, first_row=last + 1, row_label="sheet row")
+
+
+def _header(rows: list[list]) -> list[str]:
+    """The column names: one header row, or two joined with ``_`` (a merged group cell spans the columns under it)."""
+    if len(rows) == 1:
+        return ["" if v is None else str(v) for v in rows[0]]
+    top, bottom = ([("" if v is None else str(v).strip()) for v in row] for row in rows)
+    width = max(len(top), len(bottom))
+    top, bottom = top + [""] * (width - len(top)), bottom + [""] * (width - len(bottom))
+    for i in range(1, width):  # merged group cell: only its first column holds the text
+        if not top[i] and bottom[i] and bottom[i - 1] and top[i - 1]:
+            top[i] = top[i - 1]
+    return [f"{t}_{b}" if t and b else t or b for t, b in zip(top, bottom)]
+
+
+def _is_section(row: list) -> bool:
+    """A section heading inside the data: the only filled cell, in the first two columns, is several words in
+    capitals (``THÀNH PHỐ HUẾ``, ``I. KHỐI BỆNH VIỆN``); a lone code such as ``KK-TTH01`` is not one."""
+    filled = [(i, v) for i, v in enumerate(row) if v not in (None, "")]
+    if len(filled) != 1 or filled[0][0] > 1 or not isinstance(filled[0][1], str):
+        return False
+    text = filled[0][1].strip()
+    words = [w for w in text.split() if any(c.isalpha() for c in w)]
+    return len(words) >= 2 and text == text.upper()
+
+
+def _sections(body: list[list]) -> list[str | None]:
+    """Per body row, the section heading above it; section rows themselves are emptied (so dropped)."""
+    current, labels = None, []
+    for i, row in enumerate(body):
+        if _is_section(row):
+            current = next(v for v in row if v not in (None, "")).strip()
+            body[i] = []
+        labels.append(current)
+    return labels
 
 
 def _records_at(document: object, path: str | None, dataset: Dataset, url: str) -> list:
