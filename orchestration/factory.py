@@ -9,6 +9,7 @@ from orchestration.checks import check_results, check_specs
 from orchestration.resources import IngestResource, WarehouseResource
 from pipelines.errors import RegionlinkError
 from pipelines.model import Dataset, Registry
+from pipelines.urls import redact_url
 from warehouse.store import WarehouseError
 
 # what a user can fix (source, registry, credentials, warehouse): reported as a clean failure, no stack
@@ -36,7 +37,7 @@ def _description(dataset: Dataset, registry: Registry, what: str) -> str:
     if dataset.description:
         lines += [dataset.description, ""]
     lines += [f"{what}", "", f"Publisher: {publisher} · theme: {dataset.theme} · source: {dataset.source.kind} "
-              f"`{dataset.source.display_url}` · write: {dataset.write_mode}"
+              f"`{redact_url(dataset.source.display_url)}` · write: {dataset.write_mode}"
               + (f" on {', '.join(dataset.primary_key)}" if dataset.primary_key else "")]
     return "\n".join(lines)
 
