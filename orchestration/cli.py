@@ -126,6 +126,29 @@ def show_catalog(warehouse: WarehouseOpt = None,
     console.print(table)
 
 
+@app.command()
+def discover(portal: Annotated[str, typer.Argument(help="Base URL of a CKAN portal.")],
+             emit: Annotated[list[str] | None, typer.Option("--emit", help="Print registry entries for these package ids.")] = None) -> None:
+    """List what a CKAN portal offers (id, title, formats, modified); with --emit, print registry entries."""
+    from pipelines.discover import discover as find, registry_entries
+    from pipelines.errors import RegionlinkError
+
+    try:
+        offers = find(portal)
+        if emit:
+            print(registry_entries(portal, offers, emit), end="")
+            return
+    except (RegionlinkError, KeyError) as exc:
+        err.print(f"[red]{exc.args[0] if isinstance(exc, KeyError) else exc}[/red]")
+        raise typer.Exit(1) from None
+    table = Table(title=f"{portal} — {len(offers)} packages")
+    for column in ("id", "title", "publisher", "formats", "modified"):
+        table.add_column(column, overflow="fold")
+    for offer in offers:
+        table.add_row(offer.id, offer.title, offer.organization, ", ".join(offer.formats), offer.modified or "")
+    console.print(table)
+
+
 def main() -> None:
     app()
 
