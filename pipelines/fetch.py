@@ -8,6 +8,7 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -51,11 +52,20 @@ def public_url(url: str) -> str:
     return redact_url(url)
 
 
+def _safe(exc: Exception, url: str) -> str:
+    """An HTTP error's text with the URL (or its path and query, as urllib3 quotes it) masked."""
+    text, shown = str(exc), public_url(url)
+    parts = urlsplit(url)
+    path_query = parts.path + (f"?{parts.query}" if parts.query else "")
+    safe_parts = urlsplit(shown)
+    return text.replace(url, shown).replace(path_query, safe_parts.path + (f"?{safe_parts.query}" if safe_parts.query else ""))
+
+
 def get_json(http: requests.Session, url: str, *, dataset: str, timeout: float) -> object:
     try:
         response = http.get(url, timeout=(10, timeout))
     except requests.RequestException as exc:
-        raise SourceError(dataset, f"request failed: {exc.__class__.__name__}: {exc}", url=public_url(url)) from None
+        raise SourceError(dataset, f"request failed: {exc.__class__.__name__}: {_safe(exc, url)}", url=public_url(url)) from None
     if response.status_code >= 400 and "json" not in response.headers.get("Content-Type", ""):
         raise SourceError(dataset, f"HTTP {response.status_code} {response.reason}", url=public_url(url))
     try:
@@ -88,7 +98,7 @@ def start_download(
     try:
         response = http.get(url, headers=request_headers, stream=True, timeout=(10, timeout))
     except requests.RequestException as exc:
-        raise SourceError(dataset, f"source unreachable: {exc.__class__.__name__}: {exc}", url=shown) from None
+        raise SourceError(dataset, f"source unreachable: {exc.__class__.__name__}: {_safe(exc, url)}", url=shown) from None
     if response.status_code == 304:
         response.close()
         return None
@@ -132,7 +142,7 @@ class InFlight:
                         self._size += len(chunk)
                         self._progress.notify_all()
         except requests.RequestException as exc:
-            self._error = SourceError(self.dataset, f"download interrupted: {exc}", url=self.url)
+            self._error = SourceError(self.dataset, f"download interrupted: {exc.__class__.__name__}", url=self.url)
         finally:
             with self._progress:
                 self._done = True

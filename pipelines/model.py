@@ -84,6 +84,14 @@ class RestSource(_Strict):
 
     _vars = field_validator("url")(_check_vars)
 
+    @field_validator("headers", "params")
+    @classmethod
+    def _mapping_vars(cls, value: dict) -> dict:
+        for item in value.values():
+            if isinstance(item, str):
+                variables(item)
+        return value
+
     @property
     def display_url(self) -> str:
         return self.url
@@ -209,6 +217,8 @@ class Dataset(_Strict):
             raise ValueError("write: merge needs a primary_key")
         if self.incremental is not None and self.source.kind not in ("rest", "sql"):
             raise ValueError(f"incremental works with source kinds rest and sql, not {self.source.kind}")
+        if self.incremental is not None and self.write_mode == "replace":
+            raise ValueError("incremental moves only new records: use write: merge (with primary_key) or append")
         return self
 
     @property
