@@ -12,6 +12,8 @@ NOT_NULL, UNIQUE, COMPOUND_UNIQUE = ("expect_column_values_to_not_be_null", "exp
                                      "expect_compound_columns_to_be_unique")
 UNIQUENESS = frozenset({UNIQUE, COMPOUND_UNIQUE, "expect_multicolumn_values_to_be_unique"})
 _NON_NAME = re.compile(r"[^A-Za-z0-9_]+")
+# not a GX expectation: the ingest's verdict on values that did not parse as their declared type
+PARSE_CHECK_TYPE = "regionlink_values_parse_as_declared_types"
 
 
 class SuiteError(Exception):
@@ -61,6 +63,11 @@ class Suite:
             taken.add(name)
             names.append(name)
         return names
+
+    def with_parse_check(self, severity: str) -> Suite:
+        """Add the check that every source value parsed as its declared type (filled in by the curated step)."""
+        spec = ExpectationSpec(PARSE_CHECK_TYPE, {}, severity, {"added_by": "regionlink (source values)"})
+        return Suite(self.name, self.path, self.expectations + (spec,))
 
     def with_primary_key(self, key: list[str]) -> Suite:
         """Add critical not-null and uniqueness expectations for the primary key unless the suite has them."""

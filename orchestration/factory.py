@@ -66,7 +66,7 @@ def raw_asset(dataset: Dataset, registry: Registry) -> dg.AssetsDefinition:
 
 def curated_asset(dataset: Dataset, registry: Registry, suite: Suite) -> dg.AssetsDefinition:
     key = curated_key(dataset.id)
-    full_suite = suite.with_primary_key(list(dataset.primary_key))
+    full_suite = steps.dataset_suite(suite, dataset)
 
     spec = dg.AssetSpec(
         key, deps=[raw_key(dataset.id)], group_name=group_name(dataset.publisher), kinds={"delta", "great_expectations"},

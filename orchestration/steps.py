@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from expectations.suites import Suite
+from expectations.suites import PARSE_CHECK_TYPE, Suite
 from pipelines.ingest import IngestResult, RawDestination, run_ingest
 from pipelines.model import Dataset, Registry
 from pipelines.settings import IngestSettings
@@ -19,7 +19,7 @@ from warehouse import catalog as catalog_mod
 from warehouse import layout
 from warehouse.catalog import now_iso
 from warehouse.quarantine import quarantine
-from warehouse.raw import latest_load
+from warehouse.raw import latest_load, rejected_rows
 from warehouse.staging import curated_batch, rows_at
 from warehouse.store import Warehouse, WarehouseError
 from warehouse.tables import TableInfo, publish, table_info
@@ -41,6 +41,32 @@ class CurateResult:
     @property
     def quality(self) -> str | None:
         return self.validation.status if self.validation is not None else None
+
+
+def dataset_suite(suite: Suite, dataset: Dataset) -> Suite:
+    """The checks a dataset's batches get: its suite, its primary key's, and "every value parsed"."""
+    severity = "warning" if dataset.format.on_bad_rows == "quarantine" else "critical"
+    return suite.with_primary_key(list(dataset.primary_key)).with_parse_check(severity)
+
+
+def _parse_outcome(validation, rejected, rows: int) -> None:
+    """Fill the "every value parsed" check from the raw load's rejected values."""
+    outcome = next(o for o in validation.outcomes if o.spec.type == PARSE_CHECK_TYPE)
+    records = rejected.to_pylist()
+    outcome.element_count, outcome.unexpected_count = rows + len(records), len(records)
+    outcome.success = not records
+    outcome.sample_values = [f"{r['column']}={r['value']!r} (not a {r['expected']})" for r in records[:20]]
+    outcome.sample_rows = [r["row"] for r in records[:20]]
+    if records:
+        outcome.error = f"{len(records)} value(s) did not parse as their declared type; first at " \
+                        f"{records[0]['row_label']} {records[0]['row']}"
+
+
+def _rejected_file(wh: Warehouse, folder: str, rejected) -> None:
+    import pyarrow.parquet as pq
+
+    with wh.output_stream(f"{folder}/rejected_rows.parquet") as out:
+        pq.write_table(rejected, out)
 
 
 def ingest(dataset: Dataset, wh: Warehouse, settings: IngestSettings, env: Mapping[str, str]) -> IngestResult:
@@ -92,7 +118,7 @@ def refresh_catalog(wh: Warehouse, registry: Registry) -> dict:
 def curate(dataset: Dataset, registry: Registry, suite: Suite, wh: Warehouse, *, run_id: str,
            env: Mapping[str, str], force: bool = False) -> CurateResult:
     """Validate the newest raw load and publish it (or quarantine it); unchanged when already processed."""
-    from expectations.runner import validate
+    from expectations.runner import empty_validation, validate
 
     load = latest_load(wh, dataset.id)
     state = wh.read_json(layout.publish_state(dataset.id)) or {}
@@ -104,30 +130,53 @@ def curate(dataset: Dataset, registry: Registry, suite: Suite, wh: Warehouse, *,
     if state.get("load_id") == load.load_id and not force:
         return CurateResult(dataset.id, "unchanged", current, load_id=load.load_id)
     checked_at = datetime.now(timezone.utc)
-    batch = curated_batch(wh, load, run_id=run_id, loaded_at=checked_at)
-    full_suite = suite.with_primary_key(list(dataset.primary_key))
-    validation = validate(full_suite, batch.reader, batch.schema)
+    rejected = rejected_rows(wh, load)
+    full_suite = dataset_suite(suite, dataset)
     report_path = layout.quality_report(dataset.id, run_id)
+    if not load.files:  # every row had a value that did not parse: nothing to validate or publish
+        batch, validation = None, empty_validation(full_suite)
+    else:
+        batch = curated_batch(wh, load, run_id=run_id, loaded_at=checked_at)
+        validation = validate(full_suite, batch.reader, batch.schema)
+    _parse_outcome(validation, rejected, batch.rows if batch else 0)
     wh.write_json(report_path, _report(dataset, full_suite, validation, run_id, load.load_id, checked_at.isoformat()))
     quality = {"status": validation.status, "checked_at": checked_at.isoformat(timespec="seconds"), "report": report_path}
     previous = catalog_mod.read_entry(wh, dataset.id)
     folder = None
     if validation.status == "failed":
         failed = validation.failed("critical")
-        sample = sorted({r for o in failed for r in o.sample_rows})
-        folder = quarantine(wh, dataset.id, run_id, batch, {
-            "raw_load_id": load.load_id, "report": report_path,
-            "failed_expectations": [o.to_json() for o in failed],
-            "sample_failing_rows": rows_at(batch, sample),
-        })
+        sample = sorted({r for o in failed for r in o.sample_rows if o.spec.type != PARSE_CHECK_TYPE})
+        folder = layout.quarantine(dataset.id, run_id)
+        if batch is not None:
+            quarantine(wh, dataset.id, run_id, batch, {
+                "raw_load_id": load.load_id, "report": report_path,
+                "failed_expectations": [o.to_json() for o in failed],
+                "sample_failing_rows": rows_at(batch, sample),
+                "rejected_values": rejected.slice(0, 1000).to_pylist(),
+            })
+        else:
+            wh.write_json(f"{folder}/reason.json", {"dataset": dataset.id, "run_id": run_id, "rows": 0,
+                                                    "raw_load_id": load.load_id, "report": report_path,
+                                                    "failed_expectations": [o.to_json() for o in failed],
+                                                    "rejected_values": rejected.slice(0, 1000).to_pylist()})
+        if rejected.num_rows:
+            _rejected_file(wh, folder, rejected)
         quality["quarantine"] = folder
         info, outcome = current, "quarantined"
     else:
         info = publish(wh, dataset.id, batch, mode=dataset.write_mode, primary_key=list(dataset.primary_key),
                        run_id=run_id, load_id=load.load_id)
         outcome = "published"
+        if rejected.num_rows:  # on_bad_rows: quarantine — the good rows are published, the bad ones kept here
+            folder = layout.quarantine(dataset.id, run_id)
+            _rejected_file(wh, folder, rejected)
+            wh.write_json(f"{folder}/reason.json", {"dataset": dataset.id, "run_id": run_id, "raw_load_id": load.load_id,
+                                                    "report": report_path, "rows": rejected.num_rows,
+                                                    "rejected_values": rejected.slice(0, 1000).to_pylist()})
+            quality["quarantine"] = folder
     catalog_mod.write_entry(wh, catalog_entry(dataset, registry, info, quality, env, previous))
     wh.write_json(layout.publish_state(dataset.id), {"load_id": load.load_id, "run_id": run_id, "outcome": outcome,
                                                       "at": now_iso()})
     refresh_catalog(wh, registry)
-    return CurateResult(dataset.id, outcome, info, validation, report_path, folder, load.load_id, batch.rows)
+    return CurateResult(dataset.id, outcome, info, validation, report_path, folder, load.load_id,
+                        batch.rows if batch else 0)

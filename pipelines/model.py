@@ -138,6 +138,9 @@ class Format(_Strict):
     sheet: str | None = None
     records: str | None = None
     locale: Literal["vi"] | None = None  # vi: numbers 1.234.567,89 and dates dd/mm/yyyy in text values
+    # values that do not parse as their declared type: reject the batch (quarantined whole), or publish the
+    # good rows and quarantine only the bad ones
+    on_bad_rows: Literal["reject", "quarantine"] = "reject"
 
     @field_validator("header_row")
     @classmethod

@@ -15,6 +15,7 @@ from pipelines.model import CkanSource, Dataset, HttpSource
 from pipelines.readers import detect_type, read_batches
 from pipelines.vietnamese import add_keys
 from pipelines.settings import IngestSettings
+from pipelines.types import REJECTED_TABLE, Rejects
 
 
 @dataclass(frozen=True)
@@ -79,17 +80,20 @@ def fetch_batches(
     )
     if inflight is None:
         return
+    rejects = Rejects()
     try:
         kind = detect_type(dataset, inflight.url, inflight.content_type)
         server_says_changed = bool(state.get("etag") or state.get("last_modified"))
         if kind == "csv" and (server_says_changed or not state.get("sha256")):
-            yield from _while_downloading(inflight, kind, dataset)
+            yield from _while_downloading(inflight, kind, dataset, rejects)
             fetched = inflight.result()
         else:
             fetched = inflight.result()
             if fetched.sha256 == state.get("sha256"):
                 return
-            yield from read_batches(fetched.path, kind, dataset, fetched.url)
+            yield from read_batches(fetched.path, kind, dataset, fetched.url, rejects)
+        if rejects.rows:  # kept beside the data; the curated step quarantines them (or the whole batch)
+            yield dlt.mark.with_table_name(rejects.table(), REJECTED_TABLE)
         state.update(
             sha256=fetched.sha256, etag=fetched.etag, last_modified=fetched.last_modified,
             fingerprint=located.fingerprint, url=fetched.url, size=fetched.size,
@@ -98,10 +102,10 @@ def fetch_batches(
         inflight.discard()
 
 
-def _while_downloading(inflight: InFlight, kind: str, dataset: Dataset) -> Iterator[pa.RecordBatch]:
+def _while_downloading(inflight: InFlight, kind: str, dataset: Dataset, rejects: Rejects) -> Iterator[pa.RecordBatch]:
     """Batches parsed from the growing file; a broken transfer is reported as such, not as a parse error."""
     try:
-        yield from read_batches(inflight, kind, dataset, inflight.url)
+        yield from read_batches(inflight, kind, dataset, inflight.url, rejects)
     except Exception:
         inflight.result()  # raises the download's own error if the transfer failed
         raise
@@ -133,7 +137,8 @@ def _resource(dataset: Dataset, env: Mapping[str, str], settings: IngestSettings
 
         return sql_resource(dataset, env, settings)
 
-    @dlt.resource(name=dataset.id, table_name=dataset.id, write_disposition="append")
+    # no static table_name: it would stop the rejected values from going to their own table
+    @dlt.resource(name=dataset.id, write_disposition="append")
     def published_file():
         """The dataset's file as the agency published it (columns renamed/typed per registry)."""
         yield from fetch_batches(dataset, env, settings, dlt.current.resource_state())

@@ -68,13 +68,62 @@ def to_text(values: pa.Array) -> pa.Array:
     return pc.cast(values, pa.string())
 
 
+REJECTED_TABLE = "rejected_rows"  # the raw zone's table of values that did not parse, per load
+
+
+class Rejects:
+    """Values that do not parse as their declared type, collected instead of stopping at the first one.
+
+    Each is ``{row, row_label, column, value, expected}``; the reader drops their rows from the data and the
+    ingest keeps them in the raw zone's ``rejected_rows`` table, for the curated step to quarantine.
+    """
+
+    SCHEMA = pa.schema([("row", pa.int64()), ("row_label", pa.string()), ("column", pa.string()),
+                        ("value", pa.string()), ("expected", pa.string())])
+
+    def __init__(self) -> None:
+        self.rows: list[dict] = []
+
+    def record(self, *, row: int, row_label: str, column: str, value: object, expected: str) -> None:
+        self.rows.append({"row": row, "row_label": row_label, "column": column,
+                          "value": None if value is None else str(value), "expected": expected})
+
+    def table(self) -> pa.Table:
+        return pa.Table.from_pylist(self.rows, schema=self.SCHEMA)
+
+
 def cast_column(values: pa.Array, target: pa.DataType, *, dataset: str, column: str, first_row: int = 1,
-                row_label: str = "row", locale: str | None = None) -> pa.Array:
-    """Cast ``values`` to ``target``; on failure name the column, row and raw value.
+                row_label: str = "row", locale: str | None = None, rejects: Rejects | None = None) -> pa.Array:
+    """Cast ``values`` to ``target``; a value that does not parse is an error naming column, row and value.
 
     ``first_row`` is the number of the first value, counted as ``row_label`` says (see :class:`SourceError`).
     With ``locale="vi"``, text numbers and dates follow Vietnamese conventions (:mod:`pipelines.locale_vi`).
+    With ``rejects``, every such value is recorded there instead and comes back as null.
     """
+    if rejects is None:
+        return _cast(values, target, dataset=dataset, column=column, first_row=first_row, row_label=row_label,
+                     locale=locale)
+    try:
+        return _cast(values, target, dataset=dataset, column=column, first_row=first_row, row_label=row_label,
+                     locale=locale)
+    except SourceError:  # error path: find every bad value, one by one
+        good = []
+        for offset, value in enumerate(values.to_pylist()):
+            try:
+                _cast(pa.array([value], values.type), target, dataset=dataset, column=column, first_row=0,
+                      row_label=row_label, locale=locale)
+                good.append(True)
+            except SourceError:
+                rejects.record(row=first_row + offset, row_label=row_label, column=column, value=value,
+                               expected=type_name(target))
+                good.append(False)
+        kept = pc.if_else(pa.array(good), values, pa.scalar(None, values.type))
+        return _cast(kept, target, dataset=dataset, column=column, first_row=first_row, row_label=row_label,
+                     locale=locale)
+
+
+def _cast(values: pa.Array, target: pa.DataType, *, dataset: str, column: str, first_row: int,
+          row_label: str, locale: str | None) -> pa.Array:
     if values.type == target:
         return values
     if pa.types.is_string(target):

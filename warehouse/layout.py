@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pipelines.types import REJECTED_TABLE
+
 RAW = "raw"
 CATALOG = "catalog.json"
 
@@ -12,6 +14,11 @@ def raw_dataset(dataset: str) -> str:
 
 def raw_table(dataset: str) -> str:
     return f"{RAW}/{dataset}/{dataset}"
+
+
+def raw_rejected(dataset: str) -> str:
+    """Values of a load that did not parse as their declared type (``row, row_label, column, value, expected``)."""
+    return f"{RAW}/{dataset}/{REJECTED_TABLE}"
 
 
 def raw_loads(dataset: str) -> str:

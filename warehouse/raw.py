@@ -17,6 +17,7 @@ class RawLoad:
     dataset: str
     load_id: str
     files: tuple[str, ...]
+    rejected: tuple[str, ...] = ()
 
 
 def _load_id_of_data_file(path: str) -> str:
@@ -37,15 +38,33 @@ def completed_load_ids(wh: Warehouse, dataset: str) -> set[str]:
 def latest_load(wh: Warehouse, dataset: str) -> RawLoad | None:
     """The newest complete load that carried data for the dataset's table, or None."""
     complete = completed_load_ids(wh, dataset)
-    by_load: dict[str, list[str]] = {}
-    for path in wh.list_files(layout.raw_table(dataset)):
-        if path.endswith(".parquet"):
-            by_load.setdefault(_load_id_of_data_file(path), []).append(path)
-    candidates = [lid for lid in by_load if lid in complete]
+    data, rejected = _by_load(wh, layout.raw_table(dataset)), _by_load(wh, layout.raw_rejected(dataset))
+    candidates = [lid for lid in set(data) | set(rejected) if lid in complete]
     if not candidates:
         return None
     newest = max(candidates, key=float)
-    return RawLoad(dataset=dataset, load_id=newest, files=tuple(sorted(by_load[newest])))
+    return RawLoad(dataset=dataset, load_id=newest, files=tuple(sorted(data.get(newest, []))),
+                   rejected=tuple(sorted(rejected.get(newest, []))))
+
+
+def _by_load(wh: Warehouse, folder: str) -> dict[str, list[str]]:
+    files: dict[str, list[str]] = {}
+    for path in wh.list_files(folder):
+        if path.endswith(".parquet"):
+            files.setdefault(_load_id_of_data_file(path), []).append(path)
+    return files
+
+
+def rejected_rows(wh: Warehouse, load: RawLoad):
+    """The load's values that did not parse (a small pyarrow Table), in row order."""
+    import pyarrow as pa
+
+    from pipelines.types import Rejects
+
+    if not load.rejected:
+        return Rejects.SCHEMA.empty_table()
+    table = pads.dataset([wh.path(f) for f in load.rejected], format=PARQUET, filesystem=wh.fs).to_table()
+    return pa.table({n: table.column(n) for n in Rejects.SCHEMA.names}).sort_by("row")
 
 
 # pre_buffer would read whole files ahead (hundreds of MB for a large load): memory must stay bounded

@@ -13,6 +13,7 @@ import pyarrow as pa
 from pipelines import encodings
 from pipelines.errors import SourceError
 from pipelines.model import Dataset
+from pipelines.types import Rejects
 from pipelines.readers.delimited import Growing, read_csv
 from pipelines.readers.documents import read_json, read_parquet, read_xlsx
 
@@ -55,8 +56,12 @@ def _refuse_legacy_text(batch: pa.RecordBatch, dataset: Dataset, url: str) -> No
                                   url=url)
 
 
-def read_batches(path: Path | Growing, kind: str, dataset: Dataset, url: str) -> Iterator[pa.RecordBatch]:
+def read_batches(path: Path | Growing, kind: str, dataset: Dataset, url: str,
+                 rejects: Rejects | None = None) -> Iterator[pa.RecordBatch]:
     """Record batches of the file at ``path`` (``kind`` as from :func:`detect_type`); a CSV may still be arriving.
+
+    With ``rejects``, values that do not parse as their declared type are collected there (their rows left
+    out of the batches) instead of stopping the read.
 
     A :class:`SourceError` names where: ``line`` N of a CSV file, ``sheet row`` N of a workbook, ``record`` N
     of JSON or Parquet.
@@ -69,7 +74,7 @@ def read_batches(path: Path | Growing, kind: str, dataset: Dataset, url: str) ->
     readers = {"csv": read_csv, "xlsx": read_xlsx, "json": read_json, "parquet": read_parquet}
     try:
         first = True
-        for batch in readers[kind](path, dataset, url):
+        for batch in readers[kind](path, dataset, url, rejects):
             if first:
                 _refuse_legacy_text(batch, dataset, url)
                 first = False

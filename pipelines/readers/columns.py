@@ -9,7 +9,7 @@ import pyarrow as pa
 from pipelines.errors import SourceError
 from pipelines.model import Column, Dataset
 from pipelines.naming import column_names
-from pipelines.types import arrow_type, cast_column
+from pipelines.types import Rejects, arrow_type, cast_column
 
 
 def header_key(header: object) -> str:
@@ -34,15 +34,22 @@ def check_declared(headers: list[str], dataset: Dataset, url: str) -> None:
 
 
 def renamed(batch: pa.RecordBatch, headers: list[str], names: list[str], dataset: Dataset, *,
-             first_row: int, row_label: str) -> pa.RecordBatch:
-    """Apply the registry's types to ``batch`` (columns ``headers``) and name its columns ``names``."""
+            first_row: int, row_label: str, rejects: Rejects | None = None,
+            only: set[str] | None = None) -> pa.RecordBatch:
+    """Apply the registry's types to ``batch`` (columns ``headers``, or just those in ``only``) and name its
+    columns ``names``; with ``rejects``, rows holding a value that does not parse are recorded and dropped."""
     declared = declared_columns(dataset)
+    before = len(rejects.rows) if rejects is not None else 0
     arrays = []
     for header, array in zip(headers, batch.columns):
         column = declared.get(header)
-        if column is not None and column.type:
+        if column is not None and column.type and (only is None or header in only):
             array = cast_column(array, arrow_type(column.type), dataset=dataset.id, column=header,
-                                locale=dataset.format.locale,
-                                first_row=first_row, row_label=row_label)
+                                locale=dataset.format.locale, first_row=first_row, row_label=row_label,
+                                rejects=rejects)
         arrays.append(array)
-    return pa.RecordBatch.from_arrays(arrays, names=names)
+    typed = pa.RecordBatch.from_arrays(arrays, names=names)
+    if rejects is None or len(rejects.rows) == before:
+        return typed
+    bad = {r["row"] - first_row for r in rejects.rows[before:]}
+    return typed.filter(pa.array([i not in bad for i in range(typed.num_rows)]))

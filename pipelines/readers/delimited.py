@@ -15,8 +15,8 @@ import pyarrow.csv as pacsv
 
 from pipelines.errors import SourceError
 from pipelines.model import Dataset
-from pipelines.readers.columns import check_declared, declared_columns, header_key, target_names
-from pipelines.types import arrow_type, cast_column, type_name
+from pipelines.readers.columns import check_declared, declared_columns, header_key, renamed, target_names
+from pipelines.types import Rejects, type_name
 
 class Growing(Protocol):
     """A file still being downloaded (:class:`pipelines.fetch.InFlight`): ``open`` waits for bytes to come."""
@@ -68,35 +68,30 @@ class _CsvFile:
         return SourceError(self.dataset.id, message, url=self.url, row=line, row_label="line")
 
 
-def read_csv(path: Path | Growing, dataset: Dataset, url: str) -> Iterator[pa.RecordBatch]:
+def read_csv(path: Path | Growing, dataset: Dataset, url: str, rejects: Rejects | None = None
+             ) -> Iterator[pa.RecordBatch]:
     """Stream a CSV file in ``CSV_BLOCK`` blocks, typed by the parser; errors re-read the file to name the line."""
     source = _CsvFile.of(path, dataset, url)
     try:
-        yield from _csv_batches(source)
+        yield from _csv_batches(source, rejects)
     except UnicodeDecodeError:  # the header (UTF-8), or any line (other encodings go through Python's codec)
         raise _encoding_error(source) from None
     except pa.ArrowInvalid as exc:
         raise _csv_read_error(source, exc) from None
 
 
-def _csv_batches(source: _CsvFile) -> Iterator[pa.RecordBatch]:
-    """The batches, renamed; columns read as text for their declared type (timestamps, locale vi) cast per batch."""
+def _csv_batches(source: _CsvFile, rejects: Rejects | None) -> Iterator[pa.RecordBatch]:
+    """The batches, renamed, declared columns cast per batch (bad values into ``rejects``, else an error)."""
     reader, headers = _open_typed(source)
     names = target_names(headers, source.dataset)
     declared = declared_columns(source.dataset)
-    typed = {h: declared[h].type for h in headers if h in declared and declared[h].type}
-    as_text = {h: kind for h, kind in typed.items()
-               if kind != "string" and _parse_type(kind, source.dataset) == pa.string()}
+    typed = {h for h in headers if h in declared and declared[h].type}
+    as_text = {h for h in typed if declared[h].type != "string"}
     line = source.first_line
     with reader:
         for batch in reader:
-            arrays = [
-                cast_column(array, arrow_type(as_text[header]), dataset=source.dataset.id, column=header,
-                            first_row=line, row_label="line", locale=source.dataset.format.locale)
-                if header in as_text else array
-                for header, array in zip(headers, batch.columns)
-            ]
-            yield pa.RecordBatch.from_arrays(arrays, names=names)
+            yield renamed(batch, headers, names, source.dataset, first_row=line, row_label="line",
+                          rejects=rejects, only=as_text)
             line += batch.num_rows
 
 
@@ -108,7 +103,9 @@ def _open_typed(source: _CsvFile) -> tuple[pacsv.CSVStreamingReader, list[str]]:
     would break), the file is opened again before any batch is read.  Returns the reader and the headers
     (:func:`header_key`-ed).
     """
-    guess = {src: _parse_type(col.type, source.dataset) for src, col in source.dataset.columns.items() if col.type}
+    # declared columns are read as text and cast per batch (as fast as the parser's own typing here), so every
+    # value that does not parse is found with its line, and `locale: vi` can apply
+    guess = {src: pa.string() for src, col in source.dataset.columns.items() if col.type}
     reader = source.open(guess)
     try:
         raw = reader.schema.names  # raises UnicodeDecodeError when a UTF-8 header is not valid
@@ -127,14 +124,6 @@ def _open_typed(source: _CsvFile) -> tuple[pacsv.CSVStreamingReader, list[str]]:
     return reader, headers
 
 
-def _parse_type(name: str, dataset: Dataset) -> pa.DataType:
-    """The type the parser reads a declared column as; timestamps (and, with ``locale: vi``, numbers and
-    dates) are read as text and cast per batch."""
-    if name == "timestamp" or (dataset.format.locale == "vi" and name in ("integer", "float", "date")):
-        return pa.string()
-    return arrow_type(name)
-
-
 def _column_types(raw: list[str], inferred: list[pa.DataType], dataset: Dataset) -> dict[str, pa.DataType]:
     """Parser types keyed by the raw headers: the declared ones, and text for columns inferred as ``null``."""
     declared = declared_columns(dataset)
@@ -142,7 +131,7 @@ def _column_types(raw: list[str], inferred: list[pa.DataType], dataset: Dataset)
     for header, kind in zip(raw, inferred):
         column = declared.get(header_key(header))
         if column is not None and column.type:
-            types[header] = _parse_type(column.type, dataset)
+            types[header] = pa.string()
         elif pa.types.is_null(kind):
             types[header] = pa.string()
     return types

@@ -13,11 +13,11 @@ import pyarrow.parquet as pq
 from pipelines.errors import SourceError
 from pipelines.model import Dataset
 from pipelines.readers.columns import check_declared, header_key, renamed, target_names
-from pipelines.types import to_text
+from pipelines.types import Rejects, to_text
 
 
 def _batch_from_rows(header: list, body: list[list], dataset: Dataset, url: str, *, first_row: int,
-                     row_label: str) -> pa.RecordBatch:
+                     row_label: str, rejects: Rejects | None = None) -> pa.RecordBatch:
     """One batch from a header and body rows numbered from ``first_row``; blank rows are dropped after typing.
 
     Unnamed (empty) columns are dropped.  A column mixing kinds of cells (text and numbers…) is read as text.
@@ -27,10 +27,12 @@ def _batch_from_rows(header: list, body: list[list], dataset: Dataset, url: str,
     headers = [keys[i] for i in keep]
     check_declared(headers, dataset, url)
     arrays = [_cells([row[i] if i < len(row) else None for row in body]) for i in keep]
+    before = len(rejects.rows) if rejects is not None else 0
     batch = renamed(pa.RecordBatch.from_arrays(arrays, names=headers), headers, target_names(headers, dataset),
-                     dataset, first_row=first_row, row_label=row_label)
-    filled = pa.array([any(v not in (None, "") for v in row) for row in body], pa.bool_())
-    return batch.filter(filled)
+                    dataset, first_row=first_row, row_label=row_label, rejects=rejects)
+    bad = {r["row"] - first_row for r in rejects.rows[before:]} if rejects is not None else set()
+    filled = [any(v not in (None, "") for v in row) for i, row in enumerate(body) if i not in bad]
+    return batch.filter(pa.array(filled, pa.bool_()))
 
 
 def _cells(values: list) -> pa.Array:
@@ -49,7 +51,7 @@ def _mixed_as_text(values: list) -> pa.Array:
     return pc.coalesce(*parts)
 
 
-def read_xlsx(path: Path, dataset: Dataset, url: str) -> Iterator[pa.RecordBatch]:
+def read_xlsx(path: Path, dataset: Dataset, url: str, rejects: Rejects | None = None) -> Iterator[pa.RecordBatch]:
     from python_calamine import CalamineWorkbook
 
     try:
@@ -70,7 +72,7 @@ def read_xlsx(path: Path, dataset: Dataset, url: str) -> Iterator[pa.RecordBatch
     if fmt.section_column:
         header = header + [fmt.section_column]
         body = [row + [sections[i]] if row else row for i, row in enumerate(body)]
-    yield _batch_from_rows(header, body, dataset, url, first_row=last + 1, row_label="sheet row")
+    yield _batch_from_rows(header, body, dataset, url, first_row=last + 1, row_label="sheet row", rejects=rejects)
 
 
 def _header(rows: list[list]) -> list[str]:
@@ -122,28 +124,30 @@ def _records_at(document: object, path: str | None, dataset: Dataset, url: str) 
     return node
 
 
-def read_json(path: Path, dataset: Dataset, url: str) -> Iterator[pa.RecordBatch]:
+def read_json(path: Path, dataset: Dataset, url: str, rejects: Rejects | None = None) -> Iterator[pa.RecordBatch]:
     try:
         document = json.loads(path.read_bytes().decode(dataset.format.encoding))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SourceError(dataset.id, f"not valid JSON ({dataset.format.encoding}): {exc}", url=url) from None
     records = _records_at(document, dataset.format.records, dataset, url)
     if records:
-        yield records_batch(records, dataset, url)
+        yield records_batch(records, dataset, url, rejects=rejects)
 
 
-def records_batch(records: list, dataset: Dataset, url: str, first_record: int = 1) -> pa.RecordBatch:
+def records_batch(records: list, dataset: Dataset, url: str, first_record: int = 1,
+                  rejects: Rejects | None = None) -> pa.RecordBatch:
     """JSON-like records (dicts) as one batch with registry names/types; nested values become JSON text."""
     headers = list(dict.fromkeys(k for r in records if isinstance(r, dict) for k in r))
     body = [[_scalar(r.get(h)) if isinstance(r, dict) else None for h in headers] for r in records]
-    return _batch_from_rows(headers, body, dataset, url, first_row=first_record, row_label="record")
+    return _batch_from_rows(headers, body, dataset, url, first_row=first_record, row_label="record",
+                            rejects=rejects)
 
 
 def _scalar(value: object) -> object:
     return json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value
 
 
-def read_parquet(path: Path, dataset: Dataset, url: str) -> Iterator[pa.RecordBatch]:
+def read_parquet(path: Path, dataset: Dataset, url: str, rejects: Rejects | None = None) -> Iterator[pa.RecordBatch]:
     try:
         parquet = pq.ParquetFile(path)
     except pa.ArrowInvalid as exc:
@@ -152,5 +156,5 @@ def read_parquet(path: Path, dataset: Dataset, url: str) -> Iterator[pa.RecordBa
     check_declared(headers, dataset, url)
     names, record = target_names(headers, dataset), 1
     for batch in parquet.iter_batches(batch_size=262_144):
-        yield renamed(batch, headers, names, dataset, first_row=record, row_label="record")
+        yield renamed(batch, headers, names, dataset, first_row=record, row_label="record", rejects=rejects)
         record += batch.num_rows

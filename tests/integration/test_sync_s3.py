@@ -42,7 +42,7 @@ DATASETS = [
     {"id": "health_facilities", "title": "Cơ sở khám chữa bệnh", "publisher": "so-y-te", "theme": "health",
      "source": {"kind": "http", "url": "${HUE_PORTAL}/files/co-so-y-te.csv"},
      "columns": {"Mã cơ sở": {"name": "facility_code", "type": "string"},
-                 "Mã phường/xã": {"name": "ward_code", "type": "string"}, "Số giường bệnh": {"name": "beds"},
+                 "Mã phường/xã": {"name": "ward_code", "type": "string"}, "Số giường bệnh": {"name": "beds", "type": "integer"},
                  "Tên cơ sở": {"normalize": "vi_key"}},
      "primary_key": ["facility_code"]},
     {"id": "festivals", "title": "Lễ hội truyền thống", "publisher": "so-van-hoa-the-thao", "theme": "culture",
@@ -202,3 +202,35 @@ def test_reprocess_revalidates_a_quarantined_load_after_the_suite_is_fixed(estat
     write_project(project_root, DATASETS, relaxed)
     runs, _ = sync(["health_facilities"], reprocess=True)
     assert runs["health_facilities"].status == "published" and runs["health_facilities"].rows == 3
+
+
+BAD_ROWS = FACILITIES + "00003,Phòng khám Vỹ Dạ,19771,nhiều\n00005,Trạm y tế Hương Sơ,19772,12,5\n".replace(",12,5", ",\"12,5\"")
+
+
+def test_values_that_do_not_parse_quarantine_the_batch_with_their_lines(estate, s3_warehouse):
+    sync(["health_facilities"])
+    estate.put("co-so-y-te.csv", BAD_ROWS)
+    runs, instance = sync(["health_facilities"])
+    assert runs["health_facilities"].status == "quarantined", runs["health_facilities"].message
+    partner = PublishedWarehouse(s3_warehouse)
+    assert partner.table("health_facilities").version() == 0 and partner.read("health_facilities").num_rows == 2
+    folder = partner.entry("health_facilities")["quality"]["quarantine"]
+    reason = Warehouse(s3_warehouse).read_json(f"{folder}/reason.json")
+    assert [(r["row_label"], r["row"], r["column"], r["value"]) for r in reason["rejected_values"]] == [
+        ("line", 4, "Số giường bệnh", "nhiều"), ("line", 5, "Số giường bệnh", "12,5")]
+    assert Warehouse(s3_warehouse).exists(f"{folder}/rejected_rows.parquet")
+    assert check_evaluations(instance, "health_facilities")["regionlink_values_parse_as_declared_types"] == (False, "ERROR")
+
+
+def test_on_bad_rows_quarantine_publishes_the_good_rows(estate, s3_warehouse, project_root):
+    lenient = [dict(d, format={"type": "csv", "on_bad_rows": "quarantine"}) if d["id"] == "health_facilities" else d
+               for d in DATASETS]
+    write_project(project_root, lenient, SUITES)
+    estate.put("co-so-y-te.csv", BAD_ROWS)
+    runs, instance = sync(["health_facilities"])
+    assert runs["health_facilities"].status == "published" and runs["health_facilities"].quality == "warning"
+    partner = PublishedWarehouse(s3_warehouse)
+    assert sorted(partner.read("health_facilities").column("facility_code").to_pylist()) == ["00001", "00002"]
+    folder = partner.entry("health_facilities")["quality"]["quarantine"]
+    assert [r["row"] for r in Warehouse(s3_warehouse).read_json(f"{folder}/reason.json")["rejected_values"]] == [4, 5]
+    assert check_evaluations(instance, "health_facilities")["regionlink_values_parse_as_declared_types"] == (False, "WARN")
