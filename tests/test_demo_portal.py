@@ -191,10 +191,10 @@ def test_package_list_and_search(demo_portal: str) -> None:
 def test_every_registry_source_resolves(demo_portal: str) -> None:
     datasets = registry_datasets()
     kinds = [d["source"]["kind"] for d in datasets]
-    assert len(datasets) >= 13 and kinds.count("ckan") >= 1 and kinds.count("http") >= 3
+    assert len(datasets) >= 13 and kinds.count("ckan") >= 1 and kinds.count("http") >= 3 and "rest" in kinds
     for dataset in datasets:
         source = {k: expand(v, demo_portal) if isinstance(v, str) else v for k, v in dataset["source"].items()}
-        if source["kind"] == "http":
+        if source["kind"] in ("http", "rest"):
             url = source["url"]
         else:
             show = requests.get(f"{source['portal']}/api/3/action/package_show", params={"id": source["package"]},
@@ -258,3 +258,12 @@ def test_command_line_writes_url_file_and_stops_on_sigterm(tmp_path: Path) -> No
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_records_api_pages_a_data_file(demo_portal: str) -> None:
+    first = requests.get(f"{demo_portal}/api/diem-du-lich", params={"start": 0, "pageSize": 20}, timeout=10).json()
+    last = requests.get(f"{demo_portal}/api/diem-du-lich", params={"start": 40, "pageSize": 20}, timeout=10).json()
+    assert first["code"] == 200 and len(first["data"]) == 20 and first["totalRows"] == 45
+    assert len(last["data"]) == 5 and {r["placeID"] for r in first["data"]}.isdisjoint(r["placeID"] for r in last["data"])
+    missing = requests.get(f"{demo_portal}/api/khong-co", timeout=10)
+    assert missing.status_code == 404 and missing.json()["code"] == 404

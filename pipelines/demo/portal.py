@@ -38,6 +38,20 @@ CONTENT_TYPES = {
 }
 
 
+def _records_page(root: Path, name: str, params: dict[str, str]) -> tuple[int, dict]:
+    """A JSON API like Huế's: ``/api/<file>?start=&pageSize=`` pages a ``{data, totalRows}`` file's records."""
+    path = ckan.file_path(root, f"{name}.json")
+    if path is None:
+        return 404, {"code": 404, "message": "Không tìm thấy", "data": None}
+    records = json.loads(path.read_text(encoding="utf-8"))
+    records = records.get("data", []) if isinstance(records, dict) else records
+    try:
+        start, size = int(params.get("start", 0)), int(params.get("pageSize", 20))
+    except ValueError:
+        return 400, {"code": 400, "message": "Tham số không hợp lệ", "data": None}
+    return 200, {"code": 200, "message": "Thành công", "data": records[start:start + size], "totalRows": len(records)}
+
+
 class PortalHandler(BaseHTTPRequestHandler):
     """Routes ``/files/…`` and ``/api/3/action/…``; everything else is 404."""
 
@@ -78,6 +92,8 @@ class PortalHandler(BaseHTTPRequestHandler):
             action = path.removeprefix("/api/3/action/")
             status, document = ckan.call(action, params, self.root, self._base_url())
             self._send_json(status, document, send_body)
+        elif path.startswith("/api/"):
+            self._send_json(*_records_page(self.root, path.removeprefix("/api/"), params), send_body)
         else:
             self._send_json(404, ckan.error("Not Found Error", message="Not found"), send_body)
 

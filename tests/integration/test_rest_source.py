@@ -383,3 +383,17 @@ def test_an_unreachable_api_is_reported_without_the_secret_in_its_query(portal, 
     with pytest.raises(SourceError, match="page 1: source unreachable: ConnectionError") as info:
         extract(gone)
     assert "token=***" in str(info.value) and api.TOKEN not in str(info.value)
+
+
+def test_an_unchanged_api_costs_no_new_load(portal, project_root, local_warehouse):
+    """Without incremental, the same answer twice gives no new raw load and no new table version."""
+    portal.serve("diem-an-uong", api.code_pages, EATERIES)
+    write_project(project_root, [EATERIES_DS], {})
+    assert sync()[0]["eateries"].status == "published"
+    store = Warehouse(local_warehouse)
+    first = latest_load(store, "eateries").load_id
+    runs, _ = sync()
+    assert runs["eateries"].status == "unchanged", runs["eateries"].message
+    assert latest_load(store, "eateries").load_id == first
+    portal.serve("diem-an-uong", api.code_pages, EATERIES[:-1])
+    assert sync()[0]["eateries"].status == "published"
