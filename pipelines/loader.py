@@ -32,7 +32,7 @@ def _location(data: object, loc: tuple) -> str:
             if isinstance(node, list) and key < len(node) and isinstance(node[key], dict) and "id" in node[key]:
                 label += f" (id: {node[key]['id']})"
             parts.append(label)
-        elif key in ("http", "ckan", "rest", "sql") and parts and parts[-1].endswith("source"):
+        elif key in ("http", "ckan", "rest", "sql", "dcat") and parts and parts[-1].endswith("source"):
             continue
         else:
             parts.append(("." if parts else "") + str(key))

@@ -56,6 +56,11 @@ def locate(dataset: Dataset, env: Mapping[str, str], settings: IngestSettings) -
         url = expand(src.url, env, where=f"dataset '{dataset.id}' source.url")
         headers = {k: expand(v, env, where=f"dataset '{dataset.id}' source.headers.{k}") for k, v in src.headers.items()}
         return Located(url=url, headers=headers)
+    if src.kind == "dcat":
+        from pipelines.dcat import locate_distribution
+
+        url, modified = locate_distribution(src, dataset, env, settings)
+        return Located(url=url, headers={}, fingerprint=modified)
     return _ckan_resource(src, dataset, env, settings)
 
 
