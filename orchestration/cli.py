@@ -44,8 +44,8 @@ def validate() -> None:
             build_suite(suite.with_primary_key(list(dataset.primary_key)))
         except Exception as exc:  # GX raises many types for bad expectation configs
             problems.append(f"{suite.path}: {type(exc).__name__}: {exc}")
-        for text in (getattr(dataset.source, "url", ""), getattr(dataset.source, "portal", "")):
-            unset |= {v for v in variables(text or "") if v not in os.environ}
+        for text in _strings(dataset.source.model_dump()):
+            unset |= {v for v in variables(text) if v not in os.environ}
     for problem in problems:
         err.print(f"[red]✗ {problem}[/red]")
     if unset:
@@ -54,6 +54,17 @@ def validate() -> None:
         raise typer.Exit(1)
     console.print(f"[green]✓[/green] {len(project.registry.datasets)} datasets, {len(project.registry.publishers)} "
                   f"publishers, region {project.registry.region.code} {project.registry.region.name}: registry and suites valid")
+
+
+def _strings(value) -> list[str]:
+    """Every string inside a source's settings (URLs, headers, params…), where ``${VAR}`` may appear."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
 
 
 def _instance():
