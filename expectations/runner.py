@@ -88,6 +88,8 @@ def _gx():
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
 
+    import expectations.admin_units  # noqa: F401  registers expect_column_values_to_be_valid_admin_unit_code
+
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
@@ -100,6 +102,7 @@ def _gx():
 @cache
 def is_row_wise(expectation_type: str) -> bool:
     """Whether per-chunk results of this expectation add up to the whole batch's (map expectations)."""
+    _gx()  # custom expectations are registered there
     from great_expectations.expectations.expectation import (
         ColumnMapExpectation, ColumnPairMapExpectation, MulticolumnMapExpectation)
     from great_expectations.expectations.registry import get_expectation_impl

@@ -11,7 +11,7 @@ from pipelines.model_base import _Strict
 from pipelines.naming import IDENTIFIER, snake_case
 from pipelines.source_kinds import CkanSource, DcatSource, HttpSource, RestSource, RestSuccess, Source, SqlSource
 
-__all__ = ["CkanSource", "Column", "Dataset", "DcatSource", "Format", "HttpSource", "Incremental", "Publisher",
+__all__ = ["AdminUnit", "CkanSource", "Column", "Dataset", "DcatSource", "Format", "HttpSource", "Incremental", "Publisher",
            "Region", "Registry", "RegistryFile", "RestSource", "RestSuccess", "Source", "SqlSource"]
 
 DATASET_ID = r"^[a-z][a-z0-9_]{0,62}$"
@@ -35,6 +35,12 @@ class Incremental(_Strict):
 
     cursor: str
     initial_value: object | None = None
+
+
+class AdminUnit(_Strict):
+    """An administrative-unit code column: ``<column>_2025`` gets its code under Decision 19/2025/QĐ-TTg."""
+
+    level: Literal["province", "ward"]
 
 
 class Format(_Strict):
@@ -112,6 +118,7 @@ class Dataset(_Strict):
     expectations: str | None = None
     schedule: str | None = None
     incremental: Incremental | None = None
+    admin_units: dict[str, AdminUnit] = {}  # curated column → level; adds <column>_2025
 
     @field_validator("schedule")
     @classmethod

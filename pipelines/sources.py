@@ -126,9 +126,27 @@ def dataset_source(dataset: Dataset, env: Mapping[str, str], settings: IngestSet
         if dataset.key_columns:
             keys = dataset.key_columns
             resource.add_map(lambda item: add_keys(item, keys))
+        if dataset.admin_units:
+            resource.add_map(_admin_codes(dataset))
         return resource
 
     return agency_dataset()
+
+
+def _admin_codes(dataset: Dataset):
+    """A dlt map adding ``<column>_2025`` for the registry's ``admin_units`` (rows numbered in data order)."""
+    from pipelines.admin_units import add_2025_columns
+
+    wanted = {column: unit.level for column, unit in dataset.admin_units.items()}
+    seen = [0]
+
+    def codes(item):
+        if not set(wanted) <= set(item.schema.names):
+            return item  # e.g. the rejected_rows table
+        first, seen[0] = seen[0] + 1, seen[0] + item.num_rows
+        return add_2025_columns(item, wanted, first_row=first, row_label="row", dataset=dataset.id)
+
+    return codes
 
 
 def _resource(dataset: Dataset, env: Mapping[str, str], settings: IngestSettings):
