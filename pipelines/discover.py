@@ -1,4 +1,4 @@
-"""What a CKAN portal offers, and registry entries for it (``regionlink discover``): onboarding in minutes."""
+"""What a CKAN portal or a DCAT catalog offers, and registry entries for it (``regionlink discover``)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ TABULAR = ("csv", "xlsx", "json", "parquet")
 
 @dataclass(frozen=True)
 class Offer:
-    """One package of a portal: what a data engineer needs to decide whether to register it."""
+    """One package (CKAN) or dataset (DCAT): what a data engineer needs to decide whether to register it."""
 
     id: str
     title: str
@@ -25,6 +25,7 @@ class Offer:
     formats: list[str]
     modified: str | None
     resources: list[dict] = field(default_factory=list)
+    kind: str = "ckan"
 
     @property
     def tabular(self) -> dict | None:
@@ -42,8 +43,24 @@ def _call(portal: str, action: str, timeout: float, **params) -> dict:
 
 
 def discover(portal: str, timeout: float = 60.0) -> list[Offer]:
-    """Every package of a CKAN portal (``package_search``, paged), newest first."""
-    portal = portal.rstrip("/")
+    """Every package of a CKAN portal (``package_search``, paged), or every dataset of a DCAT catalog."""
+    try:
+        return _ckan(portal.rstrip("/"), timeout)
+    except SourceError as ckan_error:
+        from pipelines.dcat import list_datasets
+
+        try:
+            listing = list_datasets(portal, timeout=timeout)
+        except SourceError:
+            raise SourceError("discover", f"{portal} is neither a CKAN portal ({ckan_error.detail}) nor a DCAT "
+                              "catalog (RDF/XML, Turtle, JSON-LD)") from None
+    return [Offer(id=d["identifier"], title=d["title"] or d["identifier"], organization="unknown",
+                  organization_title="", formats=[f.upper() for f in d["formats"]], modified=d["modified"],
+                  resources=[{"format": f, "name": None, "id": d["identifier"]} for f in d["formats"]], kind="dcat")
+            for d in listing]
+
+
+def _ckan(portal: str, timeout: float) -> list[Offer]:
     offers, start = [], 0
     while True:
         result = _call(portal, "package_search", timeout, rows=PAGE, start=start)
@@ -71,11 +88,14 @@ def registry_entries(portal: str, offers: list[Offer], ids: list[str]) -> str:
     publishers, datasets = {}, []
     for offer in (chosen[i] for i in ids):
         publishers[offer.organization] = {"name": offer.organization_title or offer.organization}
-        source = {"kind": "ckan", "portal": portal.rstrip("/"), "package": offer.id}
         resource = offer.tabular
         if resource is None:
             raise KeyError(f"{offer.id} has no CSV, XLSX, JSON or Parquet resource ({', '.join(offer.formats)})")
-        source["resource"] = resource.get("name") or resource["id"]
+        if offer.kind == "dcat":
+            source = {"kind": "dcat", "catalog": portal, "dataset": offer.id}
+        else:
+            source = {"kind": "ckan", "portal": portal.rstrip("/"), "package": offer.id,
+                      "resource": resource.get("name") or resource["id"]}
         datasets.append({"id": snake_case(offer.id)[:63], "title": offer.title, "publisher": offer.organization,
                          "theme": "other", "source": source, "format": {"type": str(resource["format"]).lower()}})
     text = yaml.safe_dump({"publishers": publishers, "datasets": datasets}, allow_unicode=True, sort_keys=False)

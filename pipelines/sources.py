@@ -83,7 +83,8 @@ def fetch_batches(
         timeout=settings.http_timeout, headers=located.headers, etag=state.get("etag"),
         last_modified=state.get("last_modified"),
     )
-    if inflight is None:
+    if inflight is None:  # 304: remember the catalog's new fingerprint, or the skip above never comes back
+        state["fingerprint"] = located.fingerprint
         return
     rejects = Rejects()
     try:
@@ -95,6 +96,7 @@ def fetch_batches(
         else:
             fetched = inflight.result()
             if fetched.sha256 == state.get("sha256"):
+                state.update(fingerprint=located.fingerprint, etag=fetched.etag, last_modified=fetched.last_modified)
                 return
             yield from read_batches(fetched.path, kind, dataset, fetched.url, rejects)
         if rejects.rows:  # kept beside the data; the curated step quarantines them (or the whole batch)
