@@ -47,7 +47,8 @@ class Format(_Strict):
     type: Literal["csv", "xlsx", "json", "parquet"] | None = None
     encoding: str = "utf-8"
     delimiter: str = Field(",", min_length=1, max_length=1)
-    header_row: int | list[int] = 1  # a sheet row / CSV line, or two rows whose names join with "_" (XLSX)
+    # a sheet row / CSV line, two rows whose names join with "_" (XLSX), or auto (found under title rows)
+    header_row: int | list[int] | Literal["auto"] = 1
     skip_rows: list[int] = []  # XLSX sheet rows that are not data (unit rows under the header, footnotes…)
     section_column: str | None = None  # XLSX: carry section rows ("THÀNH PHỐ HUẾ") into this column
     sheet: str | None = None
@@ -59,7 +60,9 @@ class Format(_Strict):
 
     @field_validator("header_row")
     @classmethod
-    def _header_rows(cls, value: int | list[int]) -> int | list[int]:
+    def _header_rows(cls, value: int | list[int] | str) -> int | list[int] | str:
+        if value == "auto":
+            return value
         rows = value if isinstance(value, list) else [value]
         if not 1 <= len(rows) <= 2 or any(r < 1 for r in rows) or rows != sorted(set(rows)):
             raise ValueError("header_row is a row number ≥ 1, or a list of two increasing row numbers")
@@ -67,6 +70,9 @@ class Format(_Strict):
 
     @property
     def header_rows(self) -> list[int]:
+        """The header's rows (``auto`` is resolved by the reader before this is asked)."""
+        if self.header_row == "auto":
+            raise ValueError("header_row: auto must be resolved against the file first")
         return self.header_row if isinstance(self.header_row, list) else [self.header_row]
 
     @field_validator("section_column")

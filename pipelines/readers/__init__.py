@@ -15,6 +15,7 @@ from pipelines.errors import SourceError
 from pipelines.model import Dataset
 from pipelines.types import Rejects
 from pipelines.readers.delimited import Growing, read_csv
+from pipelines.readers.header import SCAN, csv_header_row, header_row
 from pipelines.readers.documents import read_json, read_parquet, read_xlsx
 
 _EXTENSIONS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".json": "json", ".parquet": "parquet"}
@@ -41,6 +42,17 @@ def _sniff(path: Path | Growing, kind: str, dataset: Dataset, url: str) -> None:
         raise SourceError(dataset.id, f"expected {kind.upper()} but the server sent an HTML/XML page (starts {head[:40]!r})", url=url)
     if not head:
         raise SourceError(dataset.id, "the source file is empty", url=url)
+
+
+def _auto_header(path: Path | Growing, kind: str, dataset: Dataset) -> int:
+    """``header_row: auto``: the row of the header under any title rows."""
+    if kind == "csv":
+        return csv_header_row(path, dataset.format.encoding, dataset.format.delimiter)
+    from python_calamine import CalamineWorkbook
+
+    workbook = CalamineWorkbook.from_path(str(path))
+    sheet = dataset.format.sheet if dataset.format.sheet in workbook.sheet_names else workbook.sheet_names[0]
+    return header_row(workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)[:SCAN])
 
 
 def _refuse_legacy_text(batch: pa.RecordBatch, dataset: Dataset, url: str) -> None:
@@ -71,6 +83,9 @@ def read_batches(path: Path | Growing, kind: str, dataset: Dataset, url: str,
         with path.open("rb") as stream:
             resolved = dataset.format.model_copy(update={"encoding": encodings.detect(stream)})
         dataset = dataset.model_copy(update={"format": resolved})
+    if dataset.format.header_row == "auto" and kind in ("csv", "xlsx"):
+        found = _auto_header(path, kind, dataset)
+        dataset = dataset.model_copy(update={"format": dataset.format.model_copy(update={"header_row": found})})
     readers = {"csv": read_csv, "xlsx": read_xlsx, "json": read_json, "parquet": read_parquet}
     try:
         first = True

@@ -93,3 +93,27 @@ def test_csv_refuses_xlsx_only_options(tmp_path):
                                       "format": {"type": "csv", "header_row": [1, 2]}})
     with pytest.raises(SourceError, match="XLSX"):
         list(read_batches(path, "csv", dataset, "u"))
+
+
+def test_header_row_auto_finds_the_header_under_title_rows(tmp_path):
+    path = tmp_path / "b.xlsx"
+    _workbook(path, [["BÁO CÁO GIƯỜNG BỆNH"], ["Tháng 7/2025"], [],
+                     ["Mã cơ sở", "Tên cơ sở", "Số giường"], ["00004", "Bệnh viện Trung ương Huế", 2078]])
+    dataset = Dataset.model_validate({"id": "beds", "title": "t", "publisher": "p", "theme": "health",
+                                      "source": {"kind": "http", "url": "http://127.0.0.1/b.xlsx"},
+                                      "format": {"header_row": "auto"},
+                                      "columns": {"Mã cơ sở": {"name": "facility_code", "type": "string"}}})
+    rows = pa.Table.from_batches(list(read_batches(path, "xlsx", dataset, "u"))).to_pylist()
+    assert rows == [{"facility_code": "00004", "ten_co_so": "Bệnh viện Trung ương Huế", "so_giuong": 2078}]
+
+
+def test_header_row_auto_in_a_csv_with_title_lines(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("DANH SÁCH TRƯỜNG HỌC,,\nNăm học 2025-2026,,\nMã trường,Tên trường,Số học sinh\n"
+                    "046001,Trường THPT Quốc Học,1450\n", encoding="utf-8")
+    dataset = Dataset.model_validate({"id": "schools", "title": "t", "publisher": "p", "theme": "education",
+                                      "source": {"kind": "http", "url": "http://127.0.0.1/t.csv"},
+                                      "format": {"type": "csv", "header_row": "auto", "encoding": "auto"},
+                                      "columns": {"Mã trường": {"name": "school_code", "type": "string"}}})
+    rows = pa.Table.from_batches(list(read_batches(path, "csv", dataset, "u"))).to_pylist()
+    assert rows == [{"school_code": "046001", "ten_truong": "Trường THPT Quốc Học", "so_hoc_sinh": 1450}]
