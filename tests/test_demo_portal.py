@@ -196,6 +196,8 @@ def test_every_registry_source_resolves(demo_portal: str) -> None:
         source = {k: expand(v, demo_portal) if isinstance(v, str) else v for k, v in dataset["source"].items()}
         if source["kind"] in ("http", "rest"):
             url = source["url"]
+        elif source["kind"] == "dcat":
+            url = source["catalog"]
         else:
             show = requests.get(f"{source['portal']}/api/3/action/package_show", params={"id": source["package"]},
                                 timeout=10)
@@ -267,3 +269,12 @@ def test_records_api_pages_a_data_file(demo_portal: str) -> None:
     assert len(last["data"]) == 5 and {r["placeID"] for r in first["data"]}.isdisjoint(r["placeID"] for r in last["data"])
     missing = requests.get(f"{demo_portal}/api/khong-co", timeout=10)
     assert missing.status_code == 404 and missing.json()["code"] == 404
+
+
+def test_dcat_catalog_lists_its_datasets_with_download_links(demo_portal: str) -> None:
+    from pipelines.dcat import list_datasets
+
+    listing = {d["identifier"]: d for d in list_datasets(f"{demo_portal}/dcat/catalog.rdf")}
+    relics = listing["000.00.14.H57-DL-0012"]
+    assert relics["title"] == "Di tích đã được xếp hạng" and relics["formats"] == ["json"]
+    assert requests.get(relics["download_url"], timeout=10).json()["data"]

@@ -53,7 +53,8 @@ def _records_page(root: Path, name: str, params: dict[str, str]) -> tuple[int, d
 
 
 class PortalHandler(BaseHTTPRequestHandler):
-    """Routes ``/files/…`` and ``/api/3/action/…``; everything else is 404."""
+    """Routes ``/files/…``, ``/api/3/action/…`` (CKAN), ``/api/<file>`` (paged records) and
+    ``/dcat/catalog.rdf``; everything else is 404."""
 
     server_version = "regionlink-demo-portal/1.0"
     protocol_version = "HTTP/1.1"
@@ -94,6 +95,11 @@ class PortalHandler(BaseHTTPRequestHandler):
             self._send_json(status, document, send_body)
         elif path.startswith("/api/"):
             self._send_json(*_records_page(self.root, path.removeprefix("/api/"), params), send_body)
+        elif path == "/dcat/catalog.rdf":
+            from pipelines.demo.dcat import catalog_rdf
+
+            body = catalog_rdf(self.root, self._base_url()).encode("utf-8")
+            self._send(200, body, {"Content-Type": "application/rdf+xml; charset=utf-8"}, send_body)
         else:
             self._send_json(404, ckan.error("Not Found Error", message="Not found"), send_body)
 
