@@ -33,14 +33,15 @@ from pipelines.naming import snake_case
 from pipelines.readers.columns import header_key, target_names
 from pipelines.readers.documents import records_batch
 from pipelines.settings import IngestSettings
-from pipelines.types import arrow_type, cast_column
+from pipelines.types import REJECTED_TABLE, Rejects, arrow_type, cast_column
 from pipelines.urls import redact_url
 
 
 def rest_resource(dataset: Dataset, env: Mapping[str, str], settings: IngestSettings):
     """The dataset's dlt resource: one Arrow table per run of the API's records (registry names/types)."""
 
-    @dlt.resource(name=dataset.id, table_name=dataset.id, write_disposition="append",
+    # no static table_name: values that do not parse go to their own table (REJECTED_TABLE)
+    @dlt.resource(name=dataset.id, write_disposition="append",
                   incremental=_incremental(dataset))
     def api_records() -> Iterator[pa.Table]:
         """The records of every page of the dataset's API, past the stored cursor when incremental.
@@ -59,7 +60,11 @@ def rest_resource(dataset: Dataset, env: Mapping[str, str], settings: IngestSett
                                     .encode("utf-8")).hexdigest()
             if state.get("sha256") == digest:
                 return
-        yield pa.Table.from_batches([records_batch(records, dataset, url)])
+        # dlt's incremental applies to every item of the resource, so with it a bad value stops the run instead
+        rejects = None if dataset.incremental else Rejects()
+        yield pa.Table.from_batches([records_batch(records, dataset, url, rejects=rejects)])
+        if rejects is not None and rejects.rows:
+            yield dlt.mark.with_table_name(rejects.table(), REJECTED_TABLE)
         if not dataset.incremental:
             state["sha256"] = digest
 

@@ -22,7 +22,7 @@ from pipelines.errors import SourceError
 from pipelines.model import Dataset, SqlSource
 from pipelines.readers.columns import check_declared, declared_columns, header_key, renamed, target_names
 from pipelines.settings import IngestSettings
-from pipelines.types import arrow_type, cast_column
+from pipelines.types import REJECTED_TABLE, Rejects, arrow_type, cast_column
 from pipelines.urls import redact_url
 
 CHUNK_ROWS = 50_000
@@ -148,7 +148,8 @@ def _registry_batches(dataset: Dataset, columns: list[str]):
     declared = {h for h, column in declared_columns(dataset).items() if column.type}
     seen = {"rows": 0}
 
-    @dlt.transformer(name=dataset.id, table_name=dataset.id, write_disposition="append")
+    # no static table_name: values that do not parse go to their own table (REJECTED_TABLE)
+    @dlt.transformer(name=dataset.id, write_disposition="append")
     def registry_batches(table: pa.Table) -> Iterator[pa.RecordBatch]:
         """Rows of the agency database with the registry's column names and types."""
         for batch in table.to_batches():
@@ -156,7 +157,11 @@ def _registry_batches(dataset: Dataset, columns: list[str]):
                 continue
             arrays = [_column(batch, column, dataset.id, header in declared) for column, header in zip(columns, headers)]
             aligned = pa.RecordBatch.from_arrays(arrays, names=headers)
-            yield renamed(aligned, headers, names, dataset, first_row=seen["rows"] + 1, row_label="row")
+            rejects = Rejects()
+            yield renamed(aligned, headers, names, dataset, first_row=seen["rows"] + 1, row_label="row",
+                          rejects=rejects)
+            if rejects.rows:
+                yield dlt.mark.with_table_name(rejects.table(), REJECTED_TABLE)
             seen["rows"] += batch.num_rows
 
     return registry_batches

@@ -273,8 +273,13 @@ def test_a_bad_value_is_reported_by_its_record_number_over_all_pages(portal, ext
     records = [dict(r) for r in EATERIES]
     records[3]["SoChoNgoi"] = "ba mươi"
     portal.serve("diem-an-uong", api.code_pages, records)
-    with pytest.raises(SourceError) as info:
-        extract(EATERIES_DS)
+    data, rejected = extract(EATERIES_DS)  # the good records, then the values that did not parse
+    assert data.num_rows == len(EATERIES) - 1
+    assert rejected.to_pylist() == [{"row": 4, "row_label": "record", "column": "SoChoNgoi", "value": "ba mươi",
+                                     "expected": "integer"}]
+    incremental = EATERIES_DS | {"write": "append", "incremental": {"cursor": "ID"}}
+    with pytest.raises(SourceError) as info:  # with incremental a bad value stops the run, by record number
+        extract(incremental)
     error = info.value
     assert (error.dataset, error.row, error.row_label) == ("eateries", 4, "record")
     assert "'SoChoNgoi'" in error.detail and "'ba mươi'" in error.detail
@@ -397,3 +402,15 @@ def test_an_unchanged_api_costs_no_new_load(portal, project_root, local_warehous
     assert latest_load(store, "eateries").load_id == first
     portal.serve("diem-an-uong", api.code_pages, EATERIES[:-1])
     assert sync()[0]["eateries"].status == "published"
+
+
+def test_bad_values_in_an_api_answer_quarantine_with_their_record_numbers(portal, project_root, local_warehouse):
+    bad = [dict(r) for r in EATERIES]
+    bad[1]["SoChoNgoi"] = "khoảng 30"
+    portal.serve("diem-an-uong", api.code_pages, bad)
+    write_project(project_root, [EATERIES_DS], {})
+    run = sync()[0]["eateries"]
+    assert run.status == "quarantined", run.message
+    folder = PublishedWarehouse(local_warehouse).entry("eateries")["quality"]["quarantine"]
+    reason = Warehouse(local_warehouse).read_json(f"{folder}/reason.json")
+    assert [(r["row_label"], r["row"], r["value"]) for r in reason["rejected_values"]] == [("record", 2, "khoảng 30")]
