@@ -62,11 +62,30 @@ def _parse_outcome(validation, rejected, rows: int) -> None:
                         f"{records[0]['row_label']} {records[0]['row']}"
 
 
-def _rejected_file(wh: Warehouse, folder: str, rejected) -> None:
+def _keep_rejected(wh: Warehouse, dataset: str, run_id: str, rejected, reason: dict) -> str:
+    """``rejected_rows.parquet`` and ``reason.json`` in the run's quarantine folder; returns the folder."""
     import pyarrow.parquet as pq
 
+    folder = layout.quarantine(dataset, run_id)
     with wh.output_stream(f"{folder}/rejected_rows.parquet") as out:
         pq.write_table(rejected, out)
+    wh.write_json(f"{folder}/reason.json", {"dataset": dataset, "run_id": run_id, "quarantined_at": now_iso(),
+                                            "rows": rejected.num_rows, **reason,
+                                            "rejected_values": rejected.slice(0, 1000).to_pylist()})
+    return folder
+
+
+def _quarantine(wh: Warehouse, dataset: str, run_id: str, batch, validation, rejected, reason: dict) -> str:
+    """Keep a rejected batch (its rows, the values that did not parse) and why; returns the folder."""
+    failed = validation.failed("critical") or validation.failed()
+    reason = {**reason, "failed_expectations": [o.to_json() for o in failed],
+              "rejected_values": rejected.slice(0, 1000).to_pylist()}
+    if rejected.num_rows:
+        _keep_rejected(wh, dataset, run_id, rejected, reason)
+    if batch is None:  # no row parsed: the reason (and rejected values) is all there is
+        return layout.quarantine(dataset, run_id)
+    sample = sorted({r for o in failed for r in o.sample_rows if o.spec.type != PARSE_CHECK_TYPE})
+    return quarantine(wh, dataset, run_id, batch, {**reason, "sample_failing_rows": rows_at(batch, sample)})
 
 
 def ingest(dataset: Dataset, wh: Warehouse, settings: IngestSettings, env: Mapping[str, str]) -> IngestResult:
@@ -143,37 +162,19 @@ def curate(dataset: Dataset, registry: Registry, suite: Suite, wh: Warehouse, *,
     quality = {"status": validation.status, "checked_at": checked_at.isoformat(timespec="seconds"), "report": report_path}
     previous = catalog_mod.read_entry(wh, dataset.id)
     folder = None
-    if validation.status == "failed":
-        failed = validation.failed("critical")
-        sample = sorted({r for o in failed for r in o.sample_rows if o.spec.type != PARSE_CHECK_TYPE})
-        folder = layout.quarantine(dataset.id, run_id)
-        if batch is not None:
-            quarantine(wh, dataset.id, run_id, batch, {
-                "raw_load_id": load.load_id, "report": report_path,
-                "failed_expectations": [o.to_json() for o in failed],
-                "sample_failing_rows": rows_at(batch, sample),
-                "rejected_values": rejected.slice(0, 1000).to_pylist(),
-            })
-        else:
-            wh.write_json(f"{folder}/reason.json", {"dataset": dataset.id, "run_id": run_id, "rows": 0,
-                                                    "raw_load_id": load.load_id, "report": report_path,
-                                                    "failed_expectations": [o.to_json() for o in failed],
-                                                    "rejected_values": rejected.slice(0, 1000).to_pylist()})
-        if rejected.num_rows:
-            _rejected_file(wh, folder, rejected)
-        quality["quarantine"] = folder
+    if validation.status == "failed" or batch is None:
+        folder = _quarantine(wh, dataset.id, run_id, batch, validation, rejected,
+                             {"raw_load_id": load.load_id, "report": report_path})
         info, outcome = current, "quarantined"
     else:
         info = publish(wh, dataset.id, batch, mode=dataset.write_mode, primary_key=list(dataset.primary_key),
                        run_id=run_id, load_id=load.load_id)
         outcome = "published"
-        if rejected.num_rows:  # on_bad_rows: quarantine — the good rows are published, the bad ones kept here
-            folder = layout.quarantine(dataset.id, run_id)
-            _rejected_file(wh, folder, rejected)
-            wh.write_json(f"{folder}/reason.json", {"dataset": dataset.id, "run_id": run_id, "raw_load_id": load.load_id,
-                                                    "report": report_path, "rows": rejected.num_rows,
-                                                    "rejected_values": rejected.slice(0, 1000).to_pylist()})
-            quality["quarantine"] = folder
+        if rejected.num_rows:  # on_bad_rows: quarantine — the good rows are published, the bad ones kept
+            folder = _keep_rejected(wh, dataset.id, run_id, rejected, {"raw_load_id": load.load_id,
+                                                                       "report": report_path})
+    if folder:
+        quality["quarantine"] = folder
     catalog_mod.write_entry(wh, catalog_entry(dataset, registry, info, quality, env, previous))
     wh.write_json(layout.publish_state(dataset.id), {"load_id": load.load_id, "run_id": run_id, "outcome": outcome,
                                                       "at": now_iso()})
