@@ -10,7 +10,8 @@ import datetime as dt
 import random
 
 from pipelines.demo import gazetteer as gz
-from pipelines.demo.writers import Sheet, csv_bytes, json_bytes, parquet_bytes, xlsx_bytes
+from pipelines.demo.writers import (Sheet, cp1258_bytes, csv_bytes, json_bytes, parquet_bytes, vi_number,
+                                    xlsx_bytes)
 
 CROPS = [("Lúa", "Đông Xuân", 55, 68), ("Lúa", "Hè Thu", 50, 62), ("Ngô", "Cả năm", 40, 52),
          ("Sắn", "Cả năm", 150, 210), ("Khoai lang", "Cả năm", 60, 85), ("Lạc", "Cả năm", 18, 26),
@@ -80,7 +81,8 @@ POINT_PLACES = [("Ngã tư Hùng Vương - Bà Triệu", "19774"), ("Ngã ba Lê
 
 
 def monitoring_points(rng: random.Random) -> bytes:
-    """``diem-quan-trac-thu-cong.csv``: 49 manual points, four sampling rounds in 2025."""
+    """``diem-quan-trac-thu-cong.csv``: 49 manual points, four sampling rounds in 2025, saved as an office PC
+    does: Windows-1258, ``;`` separated, numbers ``4.512,5`` and dates ``dd/mm/yyyy``."""
     places = POINT_PLACES + [(f"Khu dân cư {name}", code) for code, name, _ in gz.UNITS]
     points = [(f"KK{i:02d}", *place) for i, place in enumerate(places[:49], start=1)]
     rows = []
@@ -88,13 +90,13 @@ def monitoring_points(rng: random.Random) -> bytes:
         for code, place, ward in points:
             busy = 1.8 if "Ngã" in place or "Bến xe" in place or "Khu công nghiệp" in place else 1.0
             sampled = dt.date(2025, month, rng.randint(3, 20))
-            rows.append([code, place, ward, round_, sampled.isoformat(), round(rng.uniform(40, 190) * busy),
-                         round(rng.uniform(1500, 6000) * busy), round(rng.uniform(10, 60) * busy),
-                         round(rng.uniform(5, 40)), round(rng.uniform(1, 12), 1),
-                         round(rng.uniform(52, 68) + busy * 4, 1)])
+            values = [round(rng.uniform(40, 190) * busy), round(rng.uniform(1500, 6000) * busy),
+                      round(rng.uniform(10, 60) * busy), round(rng.uniform(5, 40)), round(rng.uniform(1, 12), 1),
+                      round(rng.uniform(52, 68) + busy * 4, 1)]
+            rows.append([code, place, ward, round_, sampled.strftime("%d/%m/%Y"), *map(vi_number, values)])
     header = ["Mã điểm", "Tên điểm quan trắc", "Mã phường/xã", "Đợt", "Ngày lấy mẫu", "TSP (µg/m³)",
               "CO (µg/m³)", "NO2 (µg/m³)", "SO2 (µg/m³)", "H2S (µg/m³)", "Tiếng ồn (dBA)"]
-    return csv_bytes(header, rows)
+    return cp1258_bytes(csv_bytes(header, rows, delimiter=";").decode("utf-8"))
 
 
 BUS_ENDS = ["Bến xe phía Bắc", "Bến xe phía Nam", "Thuận An", "Phú Bài", "Phong Điền", "Tứ Hạ", "Sịa",

@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import json
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,37 @@ def csv_bytes(header: Sequence[str], rows: Rows, delimiter: str = ",", bom: bool
     writer.writerow(header)
     writer.writerows(["" if v is None else v for v in row] for row in rows)
     return (b"\xef\xbb\xbf" if bom else b"") + buf.getvalue().encode("utf-8")
+
+
+def cp1258_bytes(text: str) -> bytes:
+    """Windows-1258 as Vietnamese offices still save CSV: shaped vowels (â ê ô ơ ư ă) precomposed, tone marks
+    as combining characters after them."""
+    out = bytearray()
+    for char in unicodedata.normalize("NFC", text):
+        try:
+            out += char.encode("cp1258")
+            continue
+        except UnicodeEncodeError:
+            pass
+        base, *marks = unicodedata.normalize("NFD", char)
+        for i, mark in enumerate([None, *marks]):
+            rest = [m for j, m in enumerate(marks) if j != i - 1] if mark else marks
+            try:
+                out += unicodedata.normalize("NFC", base + (mark or "")).encode("cp1258") + "".join(rest).encode("cp1258")
+                break
+            except UnicodeEncodeError:
+                continue
+        else:
+            raise UnicodeEncodeError("cp1258", char, 0, 1, "no Windows-1258 spelling")
+    return bytes(out)
+
+
+def vi_number(value: float | int) -> str:
+    """``1234.5`` → ``1.234,5``: dot thousands, comma decimals, as Vietnamese spreadsheets print numbers."""
+    whole, _, fraction = f"{value}".partition(".")
+    sign, digits = ("-", whole[1:]) if whole.startswith("-") else ("", whole)
+    grouped = f"{int(digits):,}".replace(",", ".")
+    return sign + grouped + ("," + fraction if fraction and fraction != "0" else "")
 
 
 def json_bytes(document: Any) -> bytes:
