@@ -41,15 +41,9 @@ def cp1258_bytes(text: str) -> bytes:
         except UnicodeEncodeError:
             pass
         base, *marks = unicodedata.normalize("NFD", char)
-        for i, mark in enumerate([None, *marks]):
-            rest = [m for j, m in enumerate(marks) if j != i - 1] if mark else marks
-            try:
-                out += unicodedata.normalize("NFC", base + (mark or "")).encode("cp1258") + "".join(rest).encode("cp1258")
-                break
-            except UnicodeEncodeError:
-                continue
-        else:
-            raise UnicodeEncodeError("cp1258", char, 0, 1, "no Windows-1258 spelling")
+        shapes = "".join(m for m in marks if m in "\u0302\u0306\u031b")  # circumflex, breve, horn
+        tones = "".join(m for m in marks if m not in shapes)
+        out += unicodedata.normalize("NFC", base + shapes).encode("cp1258") + tones.encode("cp1258")
     return bytes(out)
 
 

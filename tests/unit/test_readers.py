@@ -15,6 +15,7 @@ from pipelines.readers import delimited
 from pipelines.errors import SourceError
 from pipelines.model import Dataset
 from pipelines.readers import detect_type, read_batches
+from tests.support.text import cp1258
 
 URL = "https://data.hue.gov.vn/files/source"
 FACILITY_COLUMNS = {"Mã cơ sở": {"name": "facility_code", "type": "string"},
@@ -37,22 +38,6 @@ def read_error(path, kind: str, dataset: Dataset) -> SourceError:
         read(path, kind, dataset)
     assert info.value.dataset == "health_facilities"
     return info.value
-
-
-def cp1258(text: str) -> bytes:
-    """Encode like a Windows-1258 export: precomposed base letters (ơ, ê, ă…) plus combining tone marks."""
-    out = bytearray()
-    for char in unicodedata.normalize("NFC", text):
-        try:
-            out += char.encode("cp1258")
-            continue
-        except UnicodeEncodeError:
-            pass
-        base, *marks = unicodedata.normalize("NFD", char)
-        modifiers = "".join(m for m in marks if m in "\u0302\u0306\u031b")
-        tones = "".join(m for m in marks if m not in modifiers)
-        out += unicodedata.normalize("NFC", base + modifiers).encode("cp1258") + tones.encode("cp1258")
-    return bytes(out)
 
 
 def nfc(rows: list[dict]) -> list[dict]:
