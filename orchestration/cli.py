@@ -1,4 +1,5 @@
-"""``regionlink``: validate the registry, sync datasets through Dagster, list what a warehouse publishes."""
+"""``regionlink``: validate the registry, sync datasets through Dagster, list what a warehouse publishes, and
+exchange data with partner regions (keys, grants, pull, audit)."""
 
 from __future__ import annotations
 
@@ -46,6 +47,8 @@ def validate() -> None:
             problems.append(f"{suite.path}: {type(exc).__name__}: {exc}")
         for text in _strings(dataset.source.model_dump()):
             unset |= {v for v in variables(text) if v not in os.environ}
+    for partner in project.registry.partners.values():
+        unset |= {v for v in variables(partner.public_key) if v not in os.environ}
     for problem in problems:
         err.print(f"[red]✗ {problem}[/red]")
     if unset:
@@ -128,12 +131,17 @@ def show_catalog(warehouse: WarehouseOpt = None,
         print(json.dumps(catalog, ensure_ascii=False, indent=2))
         return
     table = Table(title=f"{catalog['region']['name']} ({catalog['region']['code']}) — {config.location}")
-    for column in ("id", "title", "publisher", "version", "rows", "quality"):
+    for column in ("id", "title", "publisher", "version", "rows", "quality", "sharing"):
         table.add_column(column, overflow="fold")
     for entry in catalog["datasets"]:
+        sharing = entry.get("sharing", "internal")
+        if entry.get("share_with"):
+            sharing += " → " + ", ".join(entry["share_with"])
+        if entry.get("lineage"):
+            sharing += f" (from {entry['lineage']['region']})"
         table.add_row(entry["id"], entry["title"], entry["publisher"]["name"],
                       str(entry.get("version") if entry.get("version") is not None else "—"), f"{entry.get('rows', 0):,}",
-                      entry["quality"]["status"])
+                      entry["quality"]["status"], sharing)
     console.print(table)
 
 
@@ -158,6 +166,15 @@ def discover(portal: Annotated[str, typer.Argument(help="Base URL of a CKAN port
     for offer in offers:
         table.add_row(offer.id, offer.title, offer.organization, ", ".join(offer.formats), offer.modified or "")
     console.print(table)
+
+
+def _register_exchange() -> None:
+    from orchestration.cli_exchange import register
+
+    register(app)
+
+
+_register_exchange()
 
 
 def main() -> None:

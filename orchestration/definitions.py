@@ -6,7 +6,7 @@ import dagster as dg
 
 from orchestration.factory import curated_asset, raw_asset
 from orchestration.project import Project, load_project
-from orchestration.resources import IngestResource, WarehouseResource
+from orchestration.resources import IngestResource, KeysResource, WarehouseResource
 from orchestration.schedules import nightly_job, schedules
 
 
@@ -20,7 +20,7 @@ def build_definitions(project: Project | None = None) -> dg.Definitions:
     job = nightly_job()
     return dg.Definitions(
         assets=assets, jobs=[job], schedules=schedules(project.registry, job),
-        resources={"warehouse": WarehouseResource(), "ingest": IngestResource()},
+        resources={"warehouse": WarehouseResource(), "ingest": IngestResource(), "keys": KeysResource()},
     )
 
 

@@ -6,7 +6,7 @@ import dagster as dg
 from expectations.suites import Suite
 from orchestration import steps
 from orchestration.checks import check_results, check_specs
-from orchestration.resources import IngestResource, WarehouseResource
+from orchestration.resources import IngestResource, KeysResource, WarehouseResource
 from pipelines.errors import RegionlinkError
 from pipelines.model import Dataset, Registry
 from pipelines.urls import redact_url
@@ -55,7 +55,7 @@ def raw_asset(dataset: Dataset, registry: Registry) -> dg.AssetsDefinition:
     def raw(context: dg.AssetExecutionContext, warehouse: WarehouseResource, ingest: IngestResource) -> dg.MaterializeResult:
         """Fetch the dataset's source and load it into the warehouse's raw zone with dlt."""
         try:
-            result = steps.ingest(dataset, warehouse.warehouse(), ingest.settings(), ingest.environment())
+            result = steps.ingest(dataset, warehouse.warehouse(), ingest.settings(), ingest.environment(), registry)
         except USER_ERRORS as exc:
             raise _fail(dataset, exc) from None
         context.log.info(f"{dataset.id}: {'loaded ' + str(result.rows) + ' rows' if result.changed else 'source unchanged'}")
@@ -76,11 +76,14 @@ def curated_asset(dataset: Dataset, registry: Registry, suite: Suite) -> dg.Asse
 
     # can_subset makes the check outputs optional too: an unchanged source yields nothing at all
     @dg.multi_asset(name=f"curated__{dataset.id}", specs=[spec], check_specs=check_specs(full_suite, key), can_subset=True)
-    def curated(context: dg.AssetExecutionContext, warehouse: WarehouseResource, ingest: IngestResource):
-        """Validate the newest raw load with the suite; publish it as a Delta version or quarantine it."""
+    def curated(context: dg.AssetExecutionContext, warehouse: WarehouseResource, ingest: IngestResource,
+                keys: KeysResource):
+        """Validate the newest raw load with the suite; publish it as a Delta version (with a signed manifest)
+        or quarantine it."""
         try:
             result = steps.curate(dataset, registry, suite, warehouse.warehouse(), run_id=context.run_id,
-                                  env=ingest.environment(), force=context.run.tags.get(REPROCESS_TAG) == "true")
+                                  env=ingest.environment(), force=context.run.tags.get(REPROCESS_TAG) == "true",
+                                  keys=keys.region_keys())
         except USER_ERRORS as exc:
             raise _fail(dataset, exc) from None
         if result.outcome == "unchanged":

@@ -10,6 +10,7 @@ import dagster as dg
 
 from pipelines.settings import IngestSettings
 from warehouse.config import WarehouseConfig
+from warehouse.keys import RegionKeys
 from warehouse.store import Warehouse
 
 
@@ -45,3 +46,12 @@ class IngestResource(dg.ConfigurableResource):
     def environment(self) -> Mapping[str, str]:
         """Variables the registry's ``${VAR}`` references expand from (the run worker's environment)."""
         return dict(os.environ)
+
+
+class KeysResource(dg.ConfigurableResource):
+    """The region's secrets, read from the environment when a run starts (never logged, never in config):
+    ``REGIONLINK_SIGNING_KEY`` signs every published version's manifest (required: a run without it fails
+    before any work) and ``REGIONLINK_PSEUDONYM_KEY`` keys the HMAC of ``pseudonymize`` columns."""
+
+    def region_keys(self) -> RegionKeys:
+        return RegionKeys.from_env()

@@ -15,8 +15,11 @@ from pipelines.ingest import IngestResult, RawDestination, run_ingest
 from pipelines.model import Dataset, Registry
 from pipelines.settings import IngestSettings
 from pipelines.urls import redact_url
+from orchestration import sharing_steps as sharing
+from pipelines.partner import Exchange
 from warehouse import catalog as catalog_mod
 from warehouse import layout
+from warehouse.keys import RegionKeys
 from warehouse.catalog import now_iso
 from warehouse.quarantine import quarantine
 from warehouse.raw import latest_load, rejected_rows
@@ -88,11 +91,16 @@ def _quarantine(wh: Warehouse, dataset: str, run_id: str, batch, validation, rej
     return quarantine(wh, dataset, run_id, batch, {**reason, "sample_failing_rows": rows_at(batch, sample)})
 
 
-def ingest(dataset: Dataset, wh: Warehouse, settings: IngestSettings, env: Mapping[str, str]) -> IngestResult:
+def ingest(dataset: Dataset, wh: Warehouse, settings: IngestSettings, env: Mapping[str, str],
+           registry: Registry | None = None) -> IngestResult:
     """Pull the dataset's source into ``raw/<id>/`` (nothing new is loaded when the source is unchanged)."""
     wh.ensure_ready()
     destination = RawDestination(bucket_url=wh.uri(layout.RAW), credentials=wh.config.dlt_credentials())
-    return run_ingest(dataset, destination, settings, env)
+    exchange = None
+    if dataset.source.kind == "partner" and registry is not None:
+        exchange = Exchange(region=registry.region.code,
+                            partner_public_key=registry.partners[dataset.source.region].public_key)
+    return run_ingest(dataset, destination, settings, env, exchange)
 
 
 def _source_entry(dataset: Dataset, env: Mapping[str, str]) -> dict:
@@ -128,17 +136,27 @@ def _report(dataset: Dataset, suite: Suite, validation, run_id: str, load_id: st
             "results": [o.to_json() for o in validation.outcomes]}
 
 
-def refresh_catalog(wh: Warehouse, registry: Registry) -> dict:
-    """Rebuild ``catalog.json`` from every dataset entry of the registry."""
+def refresh_catalog(wh: Warehouse, registry: Registry, keys: RegionKeys | None = None) -> dict:
+    """Rebuild ``catalog.json`` from every dataset entry of the registry, then the partners' views of it."""
     region = {"code": registry.region.code, "name": registry.region.name}
-    return catalog_mod.rebuild(wh, region, set(registry.datasets))
+    catalog = catalog_mod.rebuild(wh, region, set(registry.datasets))
+    sharing.publish_views(wh, registry, catalog, keys)
+    return catalog
 
 
 def curate(dataset: Dataset, registry: Registry, suite: Suite, wh: Warehouse, *, run_id: str,
-           env: Mapping[str, str], force: bool = False) -> CurateResult:
-    """Validate the newest raw load and publish it (or quarantine it); unchanged when already processed."""
+           env: Mapping[str, str], force: bool = False, keys: RegionKeys | None = None) -> CurateResult:
+    """Validate the newest raw load and publish it (or quarantine it); unchanged when already processed.
+
+    Personal-data treatments apply before anything leaves the raw zone (validation, quarantine, publish);
+    an ``open``/``shared`` batch with undeclared personal data fails the step and publishes nothing. Each
+    published version gets a signed manifest and an audit record.
+    """
     from expectations.runner import empty_validation, validate
 
+    keys = keys or RegionKeys.from_env()
+    keys.signer()  # fail fast, before any work, when the signing key is missing or malformed
+    treatments = sharing.treatments(dataset, keys)
     load = latest_load(wh, dataset.id)
     state = wh.read_json(layout.publish_state(dataset.id)) or {}
     current = table_info(wh, dataset.id)
@@ -147,37 +165,48 @@ def curate(dataset: Dataset, registry: Registry, suite: Suite, wh: Warehouse, *,
             raise WarehouseError(f"dataset '{dataset.id}': no raw load in {wh.uri(layout.raw_dataset(dataset.id))}; run its raw step first")
         return CurateResult(dataset.id, "unchanged", current)
     if state.get("load_id") == load.load_id and not force:
+        sharing.ensure_signed(wh, dataset, registry, current, keys, catalog_mod.read_entry(wh, dataset.id), run_id)
         return CurateResult(dataset.id, "unchanged", current, load_id=load.load_id)
     checked_at = datetime.now(timezone.utc)
-    rejected = rejected_rows(wh, load)
+    rejected = sharing.mask_rejected(dataset, rejected_rows(wh, load))
     full_suite = dataset_suite(suite, dataset)
     report_path = layout.quality_report(dataset.id, run_id)
     if not load.files:  # every row had a value that did not parse: nothing to validate or publish
         batch, validation = None, empty_validation(full_suite)
     else:
-        batch = curated_batch(wh, load, run_id=run_id, loaded_at=checked_at)
+        batch = curated_batch(wh, load, run_id=run_id, loaded_at=checked_at, treatments=treatments)
+        sharing.guard(dataset, batch)
         validation = validate(full_suite, batch.reader, batch.schema)
     _parse_outcome(validation, rejected, batch.rows if batch else 0)
     wh.write_json(report_path, _report(dataset, full_suite, validation, run_id, load.load_id, checked_at.isoformat()))
     quality = {"status": validation.status, "checked_at": checked_at.isoformat(timespec="seconds"), "report": report_path}
     previous = catalog_mod.read_entry(wh, dataset.id)
-    folder = None
+    origin = sharing.lineage(dataset, batch)
+    folder, manifest = None, None
     if validation.status == "failed" or batch is None:
         folder = _quarantine(wh, dataset.id, run_id, batch, validation, rejected,
                              {"raw_load_id": load.load_id, "report": report_path})
         info, outcome = current, "quarantined"
+        origin = (previous or {}).get("lineage")
+        manifest = sharing.ensure_signed(wh, dataset, registry, info, keys, previous, run_id)
+        sharing.record_quarantine(wh, dataset, run_id=run_id, load_id=load.load_id, folder=folder)
     else:
         info = publish(wh, dataset.id, batch, mode=dataset.write_mode, primary_key=list(dataset.primary_key),
                        run_id=run_id, load_id=load.load_id)
         outcome = "published"
+        manifest = sharing.sign_version(wh, dataset, registry, info, keys, quality=validation.status, run_id=run_id,
+                                        origin=origin)
+        sharing.record_publish(wh, dataset, info, run_id=run_id, load_id=load.load_id, quality=validation.status,
+                               manifest=manifest)
         if rejected.num_rows:  # on_bad_rows: quarantine — the good rows are published, the bad ones kept
             folder = _keep_rejected(wh, dataset.id, run_id, rejected, {"raw_load_id": load.load_id,
                                                                        "report": report_path})
     if folder:
         quality["quarantine"] = folder
-    catalog_mod.write_entry(wh, catalog_entry(dataset, registry, info, quality, env, previous))
+    entry = catalog_entry(dataset, registry, info, quality, env, previous)
+    catalog_mod.write_entry(wh, {**entry, **sharing.sharing_entry(dataset, manifest, origin)})
     wh.write_json(layout.publish_state(dataset.id), {"load_id": load.load_id, "run_id": run_id, "outcome": outcome,
                                                       "at": now_iso()})
-    refresh_catalog(wh, registry)
+    refresh_catalog(wh, registry, keys)
     return CurateResult(dataset.id, outcome, info, validation, report_path, folder, load.load_id,
                         batch.rows if batch else 0)

@@ -28,7 +28,8 @@ class IngestResult:
 
 
 def run_ingest(
-    dataset: Dataset, destination: RawDestination, settings: IngestSettings, env: Mapping[str, str] | None = None
+    dataset: Dataset, destination: RawDestination, settings: IngestSettings, env: Mapping[str, str] | None = None,
+    exchange=None,
 ) -> IngestResult:
     """Extract, normalise and load one dataset into ``<raw>/<id>/<id>/`` as Parquet; returns the load."""
     os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
@@ -47,7 +48,7 @@ def run_ingest(
     from dlt.pipeline.exceptions import PipelineStepFailed
 
     try:
-        info = pipeline.run(dataset_source(dataset, env, settings), loader_file_format="parquet")
+        info = pipeline.run(dataset_source(dataset, env, settings, exchange), loader_file_format="parquet")
     except PipelineStepFailed as exc:
         raise _user_error(exc) or exc from exc
     rows = sum(

@@ -8,7 +8,7 @@ import yaml
 from pydantic import ValidationError
 
 from pipelines.errors import RegistryError
-from pipelines.model import Dataset, Publisher, Region, Registry, RegistryFile
+from pipelines.model import Dataset, Partner, Publisher, Region, Registry, RegistryFile
 
 
 def registry_files(path: Path) -> list[Path]:
@@ -32,7 +32,7 @@ def _location(data: object, loc: tuple) -> str:
             if isinstance(node, list) and key < len(node) and isinstance(node[key], dict) and "id" in node[key]:
                 label += f" (id: {node[key]['id']})"
             parts.append(label)
-        elif key in ("http", "ckan", "rest", "sql", "dcat") and parts and parts[-1].endswith("source"):
+        elif key in ("http", "ckan", "rest", "sql", "dcat", "partner") and parts and parts[-1].endswith("source"):
             continue
         else:
             parts.append(("." if parts else "") + str(key))
@@ -66,6 +66,7 @@ def load_registry(path: Path, suites_dir: Path | None = None) -> Registry:
     problems: list[str] = []
     region: tuple[Region, Path] | None = None
     publishers: dict[str, tuple[Publisher, Path]] = {}
+    partners: dict[str, tuple[Partner, Path]] = {}
     datasets: dict[str, tuple[Dataset, Path]] = {}
     for file in registry_files(path):
         parsed = _parse(file, problems)
@@ -80,15 +81,28 @@ def load_registry(path: Path, suites_dir: Path | None = None) -> Registry:
             if pid in publishers:
                 problems.append(f"{file}: publishers.{pid}: duplicate publisher (also in {publishers[pid][1]})")
             publishers[pid] = (pub, file)
+        for code, partner in parsed.partners.items():
+            if code in partners:
+                problems.append(f"{file}: partners.{code}: duplicate partner (also in {partners[code][1]})")
+            partners[code] = (partner, file)
         for index, ds in enumerate(parsed.datasets):
             if ds.id in datasets:
                 problems.append(f"{file}: datasets[{index}].id: duplicate dataset id '{ds.id}' (also in {datasets[ds.id][1]})")
             datasets[ds.id] = (ds, file)
     if region is None and not problems:
         problems.append(f"{path}: no file sets 'region' (exactly one must)")
+    if region is not None and region[0].code in partners:
+        problems.append(f"{partners[region[0].code][1]}: partners.{region[0].code}: that is this region's own code")
     for ds_id, (ds, file) in datasets.items():
         if ds.publisher not in publishers:
             problems.append(f"{file}: datasets ({ds_id}).publisher: unknown publisher '{ds.publisher}'")
+        for code in ds.share_with:
+            if code not in partners:
+                problems.append(f"{file}: datasets ({ds_id}).share_with: '{code}' is not under partners "
+                                f"(known: {', '.join(sorted(partners)) or 'none'})")
+        if ds.source.kind == "partner" and ds.source.region not in partners:
+            problems.append(f"{file}: datasets ({ds_id}).source.region: '{ds.source.region}' is not under partners "
+                            f"(its public_key is needed to verify what it publishes)")
         if suites_dir is not None and not (suites_dir / f"{ds.suite}.json").is_file():
             problems.append(f"{file}: datasets ({ds_id}).expectations: suite file {suites_dir / (ds.suite + '.json')} not found")
     if problems:
@@ -97,6 +111,7 @@ def load_registry(path: Path, suites_dir: Path | None = None) -> Registry:
     return Registry(
         region=region[0],
         publishers={k: v for k, (v, _) in publishers.items()},
+        partners={k: v for k, (v, _) in partners.items()},
         datasets={k: v for k, (v, _) in datasets.items()},
         origin={k: str(f) for k, (_, f) in datasets.items()},
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Literal
 
@@ -9,10 +10,13 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from pipelines.model_base import _Strict
 from pipelines.naming import IDENTIFIER, snake_case
-from pipelines.source_kinds import CkanSource, DcatSource, HttpSource, RestSource, RestSuccess, Source, SqlSource
+from pipelines.sharing import REGION_CODE, Partner, PersonalData
+from pipelines.source_kinds import (CkanSource, DcatSource, HttpSource, PartnerSource, RestSource, RestSuccess, Source,
+                                    SqlSource)
 
-__all__ = ["AdminUnit", "CkanSource", "Column", "Dataset", "DcatSource", "Format", "HttpSource", "Incremental", "Publisher",
-           "Region", "Registry", "RegistryFile", "RestSource", "RestSuccess", "Source", "SqlSource"]
+__all__ = ["AdminUnit", "CkanSource", "Column", "Dataset", "DcatSource", "Format", "HttpSource", "Incremental", "Partner",
+           "PartnerSource", "PersonalData", "Publisher", "Region", "Registry", "RegistryFile", "RestSource", "RestSuccess",
+           "Source", "SqlSource"]
 
 DATASET_ID = r"^[a-z][a-z0-9_]{0,62}$"
 THEMES = ("culture", "health", "education", "agriculture", "environment", "transport", "tourism", "economy", "other")
@@ -20,7 +24,7 @@ COLUMN_TYPES = ("string", "integer", "float", "boolean", "date", "timestamp")
 
 
 class Region(_Strict):
-    code: str = Field(pattern=r"^\d{2}$", description="Province code under Decision 19/2025 (e.g. '46').")
+    code: str = Field(pattern=REGION_CODE, description="Province code under Decision 19/2025 (e.g. '46').")
     name: str
 
 
@@ -125,6 +129,9 @@ class Dataset(_Strict):
     schedule: str | None = None
     incremental: Incremental | None = None
     admin_units: dict[str, AdminUnit] = {}  # curated column → level; adds <column>_2025
+    sharing: Literal["open", "shared", "internal"] = "internal"  # Data Law 60/2024 classes
+    share_with: list[str] = []  # partner region codes, for sharing: shared
+    personal_data: dict[str, PersonalData] = {}  # curated column → treatment
 
     @field_validator("schedule")
     @classmethod
@@ -144,10 +151,29 @@ class Dataset(_Strict):
             raise ValueError(f"incremental works with source kinds rest and sql, not {self.source.kind}")
         if self.incremental is not None and self.write_mode == "replace":
             raise ValueError("incremental moves only new records: use write: merge (with primary_key) or append")
+        if self.sharing == "shared" and not self.share_with:
+            raise ValueError("sharing: shared needs share_with (the partner region codes that may read it)")
+        if self.share_with and self.sharing != "shared":
+            raise ValueError(f"share_with only applies to sharing: shared (this dataset is {self.sharing})")
         return self
+
+    @field_validator("share_with", mode="before")
+    @classmethod
+    def _int_codes(cls, value: object) -> object:
+        return [f"{c:02d}" if isinstance(c, int) else c for c in value] if isinstance(value, list) else value
+
+    @field_validator("share_with")
+    @classmethod
+    def _codes(cls, value: list[str]) -> list[str]:
+        bad = [c for c in value if not re.match(REGION_CODE, str(c))]
+        if bad:
+            raise ValueError(f"share_with: {bad} are not 2-digit region codes (quote them: \"48\")")
+        return value
 
     @property
     def write_mode(self) -> str:
+        if self.write is None and self.source.kind == "partner":
+            return "replace"  # each verified partner version is a whole snapshot
         return self.write or ("merge" if self.primary_key else "replace")
 
     @property
@@ -171,7 +197,21 @@ class RegistryFile(_Strict):
 
     region: Region | None = None
     publishers: dict[str, Publisher] = {}
+    partners: dict[str, Partner] = {}
     datasets: list[Dataset] = []
+
+    @field_validator("partners", mode="before")
+    @classmethod
+    def _partner_codes(cls, value: object) -> object:
+        return {f"{k:02d}" if isinstance(k, int) else k: v for k, v in value.items()} if isinstance(value, dict) else value
+
+    @field_validator("partners")
+    @classmethod
+    def _partner_code_format(cls, value: dict) -> dict:
+        bad = [c for c in value if not re.match(REGION_CODE, c)]
+        if bad:
+            raise ValueError(f"partners: {bad} are not 2-digit region codes")
+        return value
 
 
 class Registry(BaseModel):
@@ -180,6 +220,7 @@ class Registry(BaseModel):
     region: Region
     publishers: dict[str, Publisher]
     datasets: dict[str, Dataset]
+    partners: dict[str, Partner] = {}
     origin: dict[str, str] = {}
 
     def select(self, ids: list[str] | None) -> list[Dataset]:

@@ -1,4 +1,4 @@
-"""The registry's source kinds: ``http``, ``ckan``, ``rest``, ``sql``, ``dcat`` (``source.kind``)."""
+"""The registry's source kinds: ``http``, ``ckan``, ``rest``, ``sql``, ``dcat``, ``partner`` (``source.kind``)."""
 
 from __future__ import annotations
 
@@ -109,4 +109,41 @@ class DcatSource(_Strict):
         return f"{self.catalog}#{self.dataset}"
 
 
-Source = Annotated[HttpSource | CkanSource | RestSource | SqlSource | DcatSource, Field(discriminator="kind")]
+
+
+class PartnerSource(_Strict):
+    """A dataset a partner region shares with us: read from its warehouse through its catalog view
+    ``catalog/<our code>.json``; each new Delta version is ingested only after its signed manifest and every
+    file's sha256 verify against the public key registered under ``partners``."""
+
+    kind: Literal["partner"]
+    region: str = Field(pattern=r"^\d{2}$")
+    warehouse: str  # s3://bucket[/prefix] (or a local directory, e.g. the demo neighbour)
+    dataset: str = Field(pattern=r"^[a-z][a-z0-9_]{0,62}$")
+    endpoint: str | None = None
+    access_key_id: str | None = None
+    secret_access_key: str | None = None
+    aws_region: str = "us-east-1"
+
+    _vars = field_validator("warehouse", "endpoint", "access_key_id", "secret_access_key")(
+        lambda value: value if value is None else _check_vars(value))
+
+    @field_validator("secret_access_key")
+    @classmethod
+    def _secret_by_reference(cls, value: str | None) -> str | None:
+        if value is not None and not variables(value):
+            raise ValueError("write the secret as a ${VAR} reference, never in the registry itself")
+        return value
+
+    @field_validator("region", mode="before")
+    @classmethod
+    def _int_code(cls, value: object) -> object:
+        return f"{value:02d}" if isinstance(value, int) else value
+
+    @property
+    def display_url(self) -> str:
+        return f"{self.warehouse.rstrip('/')}#{self.dataset}"
+
+
+Source = Annotated[HttpSource | CkanSource | RestSource | SqlSource | DcatSource | PartnerSource,
+                   Field(discriminator="kind")]

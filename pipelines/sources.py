@@ -118,13 +118,16 @@ def _while_downloading(inflight: InFlight, kind: str, dataset: Dataset, rejects:
         raise
 
 
-def dataset_source(dataset: Dataset, env: Mapping[str, str], settings: IngestSettings):
-    """Build the dlt source of one registry dataset (its single resource is named after the dataset)."""
+def dataset_source(dataset: Dataset, env: Mapping[str, str], settings: IngestSettings, exchange=None):
+    """Build the dlt source of one registry dataset (its single resource is named after the dataset).
+
+    ``exchange`` (:class:`pipelines.partner.Exchange`) is needed by ``kind: partner`` sources only.
+    """
 
     @dlt.source(name=dataset.id, max_table_nesting=0)
     def agency_dataset():
         """One agency dataset from the registry, fetched as published and read as Arrow batches."""
-        resource = _resource(dataset, env, settings)
+        resource = _resource(dataset, env, settings, exchange)
         if dataset.key_columns:
             keys = dataset.key_columns
             resource.add_map(lambda item: add_keys(item, keys))
@@ -151,8 +154,19 @@ def _admin_codes(dataset: Dataset):
     return codes
 
 
-def _resource(dataset: Dataset, env: Mapping[str, str], settings: IngestSettings):
+def _resource(dataset: Dataset, env: Mapping[str, str], settings: IngestSettings, exchange=None):
     """The dataset's dlt resource (named after it, appending Arrow batches with registry names/types)."""
+    if dataset.source.kind == "partner":
+        if exchange is None:
+            raise SourceError(dataset.id, "a partner source needs the registry's region and partner keys")
+        from pipelines.partner import verified_batches
+
+        @dlt.resource(name=dataset.id, write_disposition="append")
+        def shared_by_partner():
+            """A dataset a partner region shares with us, ingested once its signed manifest and files verify."""
+            yield from verified_batches(dataset, env, settings, dlt.current.resource_state(), exchange)
+
+        return shared_by_partner
     if dataset.source.kind == "rest":
         from pipelines.rest import rest_resource
 

@@ -14,6 +14,18 @@ import pytest
 os.environ["RUNTIME__DLTHUB_TELEMETRY"] = "false"
 os.environ["DAGSTER_DISABLE_TELEMETRY"] = "1"
 os.environ.pop("DAGSTER_HOME", None)
+
+
+def _test_keys() -> None:
+    """Every publish signs its manifest: the tests' region gets a fresh key pair (and a pseudonym key)."""
+    from warehouse.signing import generate_key_pair
+
+    private, public = generate_key_pair()
+    os.environ["REGIONLINK_SIGNING_KEY"], os.environ["REGIONLINK_TEST_PUBLIC_KEY"] = private, public
+    os.environ["REGIONLINK_PSEUDONYM_KEY"] = "test-pseudonym-key-" + uuid.uuid4().hex
+
+
+_test_keys()
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -73,3 +85,12 @@ def project_root(tmp_path, monkeypatch):
     monkeypatch.setenv("REGIONLINK_EXPECTATIONS", str(tmp_path / "suites"))
     monkeypatch.setenv("REGIONLINK_WORKDIR", str(tmp_path / "work"))
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def iam_s3():
+    """A moto server enforcing signatures and IAM policies; yields endpoint and bootstrapped admin keys."""
+    from tests.support.enforcing_moto import enforcing_moto_server
+
+    with enforcing_moto_server() as server:
+        yield server

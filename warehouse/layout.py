@@ -6,6 +6,7 @@ from pipelines.types import REJECTED_TABLE
 
 RAW = "raw"
 CATALOG = "catalog.json"
+AUDIT = "audit"
 
 
 def raw_dataset(dataset: str) -> str:
@@ -48,3 +49,20 @@ def catalog_entries() -> str:
 def publish_state(dataset: str) -> str:
     """What the curated step last processed (raw load id, run, outcome): drives "nothing changed → no work"."""
     return f"state/{dataset}.json"
+
+
+def manifests(dataset: str) -> str:
+    return f"manifests/{dataset}"
+
+
+def manifest(dataset: str, version: int) -> str:
+    """The signed description of one Delta version of ``curated/<dataset>`` (files, sizes, sha256)."""
+    return f"manifests/{dataset}/{version}.json"
+
+
+def manifest_signature(dataset: str, version: int) -> str:
+    return f"manifests/{dataset}/{version}.json.sig"
+
+
+def public_key(region_code: str) -> str:
+    return f"keys/{region_code}.pub"

@@ -1,7 +1,8 @@
 """The batch a curated step validates and publishes: a raw load read as curated rows, streamed, never spilled.
 
-Curated rows are the raw rows with text in NFC, ``_dlt_*`` columns dropped and lineage columns
-(``_loaded_at``, ``_run_id``) added. Every pass (validation chunks, publishing) re-reads only the columns it needs.
+Curated rows are the raw rows with text in NFC, personal-data treatments applied (the originals stay in the
+raw zone only), ``_dlt_*`` columns dropped and lineage columns (``_loaded_at``, ``_run_id``) added. Every pass
+(validation chunks, publishing) re-reads only the columns it needs.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class CuratedBatch:
     rows: int
     loaded_at: datetime
     run_id: str
+    treatments: object | None = None  # warehouse.privacy.Treatments
 
     def _lineage(self, name: str, n: int) -> pa.Array:
         if name == LOADED_AT:
@@ -48,12 +50,14 @@ class CuratedBatch:
                 yield batch
                 continue
             arrays = []
-            for name in columns:
-                if name in (LOADED_AT, RUN_ID):
-                    arrays.append(self._lineage(name, batch.num_rows))
-                    continue
+            for name in stored:
                 array = batch.column(name)
                 arrays.append(nfc(array) if pa.types.is_string(array.type) or pa.types.is_large_string(array.type) else array)
+            read = pa.RecordBatch.from_arrays(arrays, names=stored)
+            if self.treatments is not None:
+                read = self.treatments.apply_present(read)
+            arrays = [self._lineage(name, batch.num_rows) if name in (LOADED_AT, RUN_ID) else read.column(name)
+                      for name in columns]
             yield pa.RecordBatch.from_arrays(arrays, schema=pa.schema([self.schema.field(c) for c in columns]))
 
     def reader(self, columns: list[str] | None = None, batch_rows: int = BATCH_ROWS) -> pa.RecordBatchReader:
@@ -62,15 +66,19 @@ class CuratedBatch:
         return pa.RecordBatchReader.from_batches(schema, self._batches(columns, batch_rows))
 
 
-def curated_batch(wh: Warehouse, load: RawLoad, *, run_id: str, loaded_at: datetime) -> CuratedBatch:
-    """Open ``load`` as a :class:`CuratedBatch` (reads Parquet footers only)."""
+def curated_batch(wh: Warehouse, load: RawLoad, *, run_id: str, loaded_at: datetime,
+                  treatments=None) -> CuratedBatch:
+    """Open ``load`` as a :class:`CuratedBatch` (reads Parquet footers only); ``treatments``
+    (:class:`warehouse.privacy.Treatments`) are applied to every batch it streams."""
     source = open_load(wh, load)
-    fields = [f for f in source.schema if not f.name.startswith("_dlt_")]
+    fields = pa.schema([f for f in source.schema if not f.name.startswith("_dlt_")])
     if any(f.name in (LOADED_AT, RUN_ID) for f in fields):
         raise ValueError(f"dataset '{load.dataset}': source columns may not be named {LOADED_AT} or {RUN_ID}")
-    schema = pa.schema(fields + [pa.field(LOADED_AT, pa.timestamp("us", tz="UTC")), pa.field(RUN_ID, pa.string())])
+    if treatments is not None:
+        fields = treatments.schema(fields)
+    schema = pa.schema(list(fields) + [pa.field(LOADED_AT, pa.timestamp("us", tz="UTC")), pa.field(RUN_ID, pa.string())])
     rows = sum(fragment.metadata.num_rows for fragment in source.get_fragments())
-    return CuratedBatch(load, source, schema, rows, loaded_at, run_id)
+    return CuratedBatch(load, source, schema, rows, loaded_at, run_id, treatments)
 
 
 def rows_at(batch: CuratedBatch, row_numbers: list[int], limit: int = 20) -> list[dict]:

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from pipelines.demo import data_culture_tourism, data_environment_transport, data_health_education
+from pipelines.demo import data_culture_tourism, data_danang, data_environment_transport, data_health_education
 
 SEED = 4601
 ROOT = Path(__file__).resolve().parent
@@ -25,6 +25,7 @@ BUILDERS: dict[str, Callable[[random.Random], bytes]] = {
     **data_health_education.BUILDERS,
     **data_culture_tourism.BUILDERS,
     **data_environment_transport.BUILDERS,
+    **data_danang.BUILDERS,
 }
 
 ORGS = {
