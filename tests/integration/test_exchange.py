@@ -103,8 +103,19 @@ def _denied(call) -> str:
     return caught.value.response["Error"]["Code"]
 
 
-def test_two_regions_exchange_verified_pseudonymised_data_and_revocation_cuts_access(tmp_path, iam_s3, portal):
-    hue, danang = _regions(tmp_path, iam_s3, portal)
+@pytest.fixture
+def regions(tmp_path, iam_s3, portal):
+    """Huế and Đà Nẵng on the enforcing server; their IAM users are removed afterwards (they are account-wide)."""
+    from warehouse.grants_iam import IamBackend
+
+    yield _regions(tmp_path, iam_s3, portal)
+    iam = IamBackend(iam_s3.endpoint, iam_s3.admin_access_key_id, iam_s3.admin_secret_access_key)
+    for code in ("46", "48"):
+        iam.revoke(code)
+
+
+def test_two_regions_exchange_verified_pseudonymised_data_and_revocation_cuts_access(regions, tmp_path, iam_s3, portal):
+    hue, danang = regions
     first_hue = _sync(hue, ["tourist_sites", "monthly_visits"])
     first_danang = _sync(danang, ["beaches", "hotel_staff"])
     assert {r.status for r in [*first_hue.values(), *first_danang.values()]} == {"published"}

@@ -19,6 +19,7 @@ from warehouse.grants_iam import IamBackend
 
 pytestmark = pytest.mark.integration
 
+PARTNER_CODES = ("44", "45", "46", "47", "48")
 OBJECTS = ["hue/curated/a/x.parquet", "hue/curated/b/y.parquet", "hue/catalog/48.json", "hue/catalog/44.json",
            "hue/keys/46.pub"]
 
@@ -35,7 +36,13 @@ def bucket(iam_s3):
 
 @pytest.fixture
 def backend(iam_s3):
-    return IamBackend(iam_s3.endpoint, iam_s3.admin_access_key_id, iam_s3.admin_secret_access_key)
+    """The IAM backend; users are account-wide on the shared server, so each test starts and ends clean."""
+    iam = IamBackend(iam_s3.endpoint, iam_s3.admin_access_key_id, iam_s3.admin_secret_access_key)
+    for code in PARTNER_CODES:
+        iam.revoke(code)
+    yield iam
+    for code in PARTNER_CODES:
+        iam.revoke(code)
 
 
 def _error(call, **kwargs) -> str:
