@@ -102,10 +102,10 @@ def grants_apply(codes: Annotated[list[str] | None, typer.Argument(help="Partner
             issued = chosen.apply(grant, partner_policy(config.location, grant))
         except GrantError as exc:
             raise _fail(str(exc)) from None
+        if issued is not None:  # before anything else can fail: the secret exists nowhere but here
+            print(issued.to_json_line(), flush=True)
         audit.record(wh, "grant", partner=grant.code, user=partner_user(grant.code), backend=backend,
                      datasets=list(grant.datasets), access_key_id=issued.access_key_id if issued else None)
-        if issued is not None:
-            print(issued.to_json_line(), flush=True)
         err.print(f"partner {grant.code}: {len(grant.datasets)} dataset(s) granted"
                   + (", new access key issued" if issued else ""), highlight=False)
 

@@ -12,9 +12,9 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel, SecretStr
 
+from warehouse.privacy import KEY_ENV as PSEUDONYM_KEY_VAR
+
 SIGNING_KEY_VAR = "REGIONLINK_SIGNING_KEY"
-PSEUDONYM_KEY_VAR = "REGIONLINK_PSEUDONYM_KEY"
-MIN_PSEUDONYM_KEY_BYTES = 16
 
 
 class RegionKeys(BaseModel):
@@ -38,11 +38,6 @@ class RegionKeys(BaseModel):
         return public_key_b64(self.signer())
 
     def pseudonym(self) -> bytes | None:
-        """The HMAC key, or None when unset (a dataset that needs it then fails, naming the column)."""
-        if self.pseudonym_key is None:
-            return None
-        key = self.pseudonym_key.get_secret_value().encode("utf-8")
-        if len(key) < MIN_PSEUDONYM_KEY_BYTES:
-            raise ValueError(f"{PSEUDONYM_KEY_VAR} is too short: use at least {MIN_PSEUDONYM_KEY_BYTES} random bytes "
-                             "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)")
-        return key
+        """The HMAC key, or None when unset (a dataset that needs it then fails, naming the column; so does
+        one shorter than :data:`warehouse.privacy.MIN_KEY_BYTES`)."""
+        return None if self.pseudonym_key is None else self.pseudonym_key.get_secret_value().encode("utf-8")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -40,12 +39,6 @@ class ColumnTreatment:
     column: str
     treatment: str
     kind: str | None = None
-
-
-def pseudonym_key(environ: dict[str, str] | None = None) -> bytes | None:
-    """The pseudonymisation key from ``REGIONLINK_PSEUDONYM_KEY`` (UTF-8 bytes), or None when unset or empty."""
-    value = (os.environ if environ is None else environ).get(KEY_ENV, "")
-    return value.encode("utf-8") if value else None
 
 
 def _is_text(dtype: pa.DataType) -> bool:

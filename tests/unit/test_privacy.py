@@ -10,7 +10,7 @@ import unicodedata
 import pyarrow as pa
 import pytest
 
-from warehouse.privacy import ColumnTreatment, PrivacyError, Treatments, generalize_phone, pseudonym_key
+from warehouse.privacy import ColumnTreatment, PrivacyError, Treatments, generalize_phone
 
 KEY = b"hue-da-nang-shared-pseudonym-key-2025"
 OTHER_KEY = b"quang-tri-another-pseudonym-key-00"
@@ -96,12 +96,6 @@ def test_the_key_never_appears_in_repr_or_messages():
     messages.append(str(short.value))
     for message in messages:
         assert KEY.decode() not in message and "short-secret" not in message
-
-
-def test_pseudonym_key_comes_from_the_environment():
-    assert pseudonym_key({"REGIONLINK_PSEUDONYM_KEY": "s3cr3t"}) == b"s3cr3t"
-    assert pseudonym_key({"REGIONLINK_PSEUDONYM_KEY": ""}) is None
-    assert pseudonym_key({}) is None
 
 
 @pytest.mark.parametrize(("phone", "expected"), [
