@@ -70,6 +70,18 @@ def demo_portal(state: Path):
         log.close()
 
 
+def stop_group(proc: subprocess.Popen, grace: float = 30) -> int:
+    """SIGINT to the process group (a Ctrl-C), then SIGKILL if it is still there after ``grace`` seconds."""
+    with _quiet():
+        os.killpg(proc.pid, signal.SIGINT)
+    try:
+        return proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        with _quiet():
+            os.killpg(proc.pid, signal.SIGKILL)
+        return proc.wait()
+
+
 @contextmanager
 def _quiet():
     try:
@@ -113,11 +125,17 @@ def exchange_summary(hue: dict[str, str]) -> bool:
     return False
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ui", action="store_true", help="open the Dagster UI on Huế's estate after the neighbour sync")
+    parser.add_argument("--port", type=int, default=3000, help="the UI's port on 127.0.0.1")
     parser.add_argument("--state", type=Path, default=STATE, help="demo state folder (keys, logs, work files)")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupt)  # stop the UI and the portal (own process groups) with us
     args.state.mkdir(parents=True, exist_ok=True)
     keys = demo_keys(args.state / "demo-keys.json")
     with demo_portal(args.state) as portal:
@@ -130,14 +148,15 @@ def main(argv: list[str] | None = None) -> int:
             dagster_home = Path(".dagster").resolve()
             dagster_home.mkdir(exist_ok=True)
             (dagster_home / "dagster.yaml").write_bytes((ROOT / "deploy" / "dagster.yaml").read_bytes())
+            # dagster dev shuts down on SIGINT only (it ignores SIGTERM), and a shell's `&` may have left SIGINT
+            # ignored for its children: restore it, and stop the UI's own process group with it
             ui = subprocess.Popen([sys.executable, "-m", "dagster", "dev", "-w", str(ROOT / "workspace.yaml"),
-                                   "-h", "127.0.0.1", "-p", "3000"], env={**hue, "DAGSTER_HOME": str(dagster_home)},
-                                  start_new_session=True)
+                                   "-h", "127.0.0.1", "-p", str(args.port)], env={**hue, "DAGSTER_HOME": str(dagster_home)},
+                                  start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
             try:
                 return ui.wait()
             except KeyboardInterrupt:
-                os.killpg(ui.pid, signal.SIGTERM)
-                return ui.wait(30)
+                return stop_group(ui)
         print("── Huế (46): its agencies, and what Đà Nẵng shares with it", flush=True)
         if regionlink("validate", env=hue) != 0:
             return 2
