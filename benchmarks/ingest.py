@@ -8,11 +8,11 @@ HTTP, then times
 It prints a table, the marginal ratio (T_sync(max) - T_sync(min)) / (T_pyarrow(max) - T_pyarrow(min))
 and a verdict against the targets (marginal ratio <= 2, peak RSS <= 1 GiB).
 
-    .venv/bin/python benchmarks/ingest.py [--sizes 500000 5000000] [--quick] [--keep] [--json] [--workdir DIR]
+    .venv/bin/python benchmarks/ingest.py [--sizes 500000 5000000] [--quick] [--keep] [--json] [--workdir DIR] [--repeat N]
 """
 from __future__ import annotations
 
-import argparse, functools, http.server, json, os, resource, shutil, subprocess, sys, tempfile, threading, time
+import argparse, base64, functools, http.server, json, os, resource, shutil, subprocess, sys, tempfile, threading, time
 import unicodedata, urllib.request
 from pathlib import Path
 
@@ -66,9 +66,18 @@ def generate(path: Path, rows: int, chunk: int = 1_000_000) -> float:
     return time.perf_counter() - t0
 
 
+_SERVED = {"cpu": 0.0}  # CPU seconds the server threads spent sending files (taken out of the baseline's CPU)
+_SERVED_LOCK = threading.Lock()
+
+
 class _Handler(http.server.SimpleHTTPRequestHandler):
     def copyfile(self, source, outputfile):  # stream large files in 1 MiB chunks
-        shutil.copyfileobj(source, outputfile, 1 << 20)
+        t0 = time.thread_time()
+        try:
+            shutil.copyfileobj(source, outputfile, 1 << 20)
+        finally:
+            with _SERVED_LOCK:
+                _SERVED["cpu"] += time.thread_time() - t0
 
     def log_message(self, *args):
         pass
@@ -81,16 +90,24 @@ def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
-def baseline(url: str, out: Path) -> tuple[float, int]:
-    """Bare pyarrow: HTTP response as a file object -> streaming CSV reader -> Parquet. Returns (s, rows)."""
-    t0, rows = time.perf_counter(), 0
+def _cpu(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def baseline(url: str, out: Path) -> tuple[float, int, float]:
+    """Bare pyarrow: HTTP response as a file object -> streaming CSV reader -> Parquet. Returns (s, rows, cpu s).
+
+    CPU is this process's (all threads, pyarrow's pools included) minus what the file server's threads used."""
+    t0, rows, c0, served0 = time.perf_counter(), 0, _cpu(resource.RUSAGE_SELF), _SERVED["cpu"]
     with urllib.request.urlopen(url) as resp:
         reader = pcsv.open_csv(resp, convert_options=pcsv.ConvertOptions(column_types=STRING_TYPES))
         with pq.ParquetWriter(out, reader.schema) as writer:
             for batch in reader:
                 writer.write_batch(batch)
                 rows += batch.num_rows
-    return time.perf_counter() - t0, rows
+    elapsed = time.perf_counter() - t0
+    return elapsed, rows, _cpu(resource.RUSAGE_SELF) - c0 - (_SERVED["cpu"] - served0)
 
 
 def write_config(root: Path, ds: str, rows: int) -> dict[str, str]:
@@ -116,8 +133,9 @@ def write_config(root: Path, ds: str, rows: int) -> dict[str, str]:
         exp("expect_table_row_count_to_be_between", "critical", min_value=rows, max_value=rows)]}
     (suites / f"{ds}.json").write_text(json.dumps(suite, ensure_ascii=False, indent=1), encoding="utf-8")
     (wh := root / "warehouse").mkdir()
+    # curated steps sign each published version's manifest: a throw-away Ed25519 key (any 32 bytes, base64)
     return {"REGIONLINK_REGISTRY": str(reg), "REGIONLINK_EXPECTATIONS": str(suites), "REGIONLINK_WAREHOUSE": str(wh),
-            "REGIONLINK_WORKDIR": str(root / "work")}
+            "REGIONLINK_WORKDIR": str(root / "work"), "REGIONLINK_SIGNING_KEY": base64.b64encode(os.urandom(32)).decode()}
 
 
 def sync_command() -> list[str] | None:
@@ -136,7 +154,7 @@ def run_sync(cmd: list[str], ds: str, root: Path, env_extra: dict[str, str], tim
     env.update(env_extra, RUNTIME__DLTHUB_TELEMETRY="false",
                PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
     log, peak = root / "sync.log", 0
-    t0 = time.perf_counter()
+    t0, c0, load0 = time.perf_counter(), _cpu(resource.RUSAGE_CHILDREN), os.getloadavg()[0]
     with open(log, "wb") as out:
         proc = subprocess.Popen([*cmd, "sync", ds], cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
         ps = psutil.Process(proc.pid)
@@ -155,7 +173,9 @@ def run_sync(cmd: list[str], ds: str, root: Path, env_extra: dict[str, str], tim
                 proc.kill()
             time.sleep(0.05)
     elapsed = time.perf_counter() - t0
-    res = {"seconds": elapsed, "peak_rss": peak, "returncode": proc.returncode,
+    # the sync process and the descendants it waited for (poll() reaped it)
+    res = {"seconds": elapsed, "cpu": _cpu(resource.RUSAGE_CHILDREN) - c0, "load": [load0, os.getloadavg()[0]],
+           "peak_rss": peak, "returncode": proc.returncode,
            "ru_maxrss_children": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024}
     try:
         import deltalake
@@ -177,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true", help="also print the figures as JSON")
     ap.add_argument("--no-sync", action="store_true", help="run only generation and the pyarrow baseline")
     ap.add_argument("--timeout", type=float, default=3600, help="seconds allowed per sync run")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="runs per size (baseline and sync alternate); figures are the medians, peak RSS the max")
     args = ap.parse_args(argv)
     sizes = sorted(set([50_000, 200_000] if args.quick else args.sizes))
     data = args.workdir.resolve()
@@ -193,17 +215,27 @@ def main(argv: list[str] | None = None) -> int:
             if not csv.exists():
                 r["generate_s"] = generate(csv, n)
             r["csv_bytes"] = csv.stat().st_size
-            r["pyarrow_s"], got = baseline(f"{url}/{csv.name}", runs / f"{ds}.parquet")
-            assert got == n, f"baseline read {got} rows, expected {n}"
-            print(f"{ds}: csv {r['csv_bytes'] / 2**20:.0f} MiB, pyarrow {r['pyarrow_s']:.2f} s", flush=True)
-            if cmd:
-                (root := runs / ds).mkdir()
-                env = write_config(root, ds, n) | {"BENCH_PORTAL": url}
-                r["sync"] = s = run_sync(cmd, ds, root, env, args.timeout)
-                print(f"{ds}: sync {s['seconds']:.2f} s, exit {s['returncode']}, peak RSS "
-                      f"{s['peak_rss'] / 2**20:.0f} MiB, published rows {s['published_rows']}", flush=True)
-                if "log_tail" in s:
-                    print(f"--- {ds} sync output (tail) ---\n{s['log_tail']}\n---", flush=True)
+            r["pyarrow_runs"], r["sync_runs"] = [], []
+            for i in range(max(args.repeat, 1)):
+                load = os.getloadavg()[0]
+                seconds, got, cpu = baseline(f"{url}/{csv.name}", runs / f"{ds}.parquet")
+                assert got == n, f"baseline read {got} rows, expected {n}"
+                r["pyarrow_runs"].append({"seconds": seconds, "cpu": cpu, "load": load})
+                print(f"{ds}: csv {r['csv_bytes'] / 2**20:.0f} MiB, pyarrow {seconds:.2f} s (cpu {cpu:.2f} s, "
+                      f"load {load:.2f})", flush=True)
+                if cmd:
+                    (root := runs / f"{ds}-{i}").mkdir()
+                    env = write_config(root, ds, n) | {"BENCH_PORTAL": url}
+                    r["sync_runs"].append(s := run_sync(cmd, ds, root, env, args.timeout))
+                    print(f"{ds}: sync {s['seconds']:.2f} s (cpu {s['cpu']:.2f} s, load {s['load'][0]:.2f}-"
+                          f"{s['load'][1]:.2f}), exit {s['returncode']}, peak RSS {s['peak_rss'] / 2**20:.0f} MiB, "
+                          f"published rows {s['published_rows']}", flush=True)
+                    if "log_tail" in s:
+                        print(f"--- {ds} sync output (tail) ---\n{s['log_tail']}\n---", flush=True)
+            r["pyarrow_s"] = _median([p["seconds"] for p in r["pyarrow_runs"]])
+            r["pyarrow_cpu"] = _median([p["cpu"] for p in r["pyarrow_runs"]])
+            if r["sync_runs"]:
+                r["sync"] = _combined(r["sync_runs"], n)
     finally:
         server.shutdown()
         if args.keep:
@@ -213,16 +245,33 @@ def main(argv: list[str] | None = None) -> int:
     return report(results, args.json)
 
 
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def _combined(runs: list[dict], rows: int) -> dict:
+    """One size's sync figures over its runs: median time and CPU, largest peak RSS, the first failure if any."""
+    failed = [s for s in runs if s["returncode"] != 0 or s["published_rows"] != rows]
+    combined = dict(failed[0] if failed else runs[0])
+    combined.update(seconds=_median([s["seconds"] for s in runs]), cpu=_median([s["cpu"] for s in runs]),
+                    peak_rss=max(s["peak_rss"] for s in runs),
+                    ru_maxrss_children=max(s["ru_maxrss_children"] for s in runs))
+    return combined
+
+
 def report(results: dict, as_json: bool) -> int:
     mib = lambda b: f"{b / 2**20:.0f}" if b else "-"
-    print(f"\n{'rows':>10} {'CSV MiB':>8} {'T_pyarrow s':>12} {'T_sync s':>9} {'ratio':>6} {'peak RSS MiB':>13}"
-          f" {'ru_maxrss MiB':>14} {'published':>10}")
+    print(f"\n{'rows':>10} {'CSV MiB':>8} {'T_pyarrow s':>12} {'CPU s':>6} {'T_sync s':>9} {'CPU s':>6} {'ratio':>6}"
+          f" {'peak RSS MiB':>13} {'ru_maxrss MiB':>14} {'published':>10}")
     for n, r in results.items():
-        s, line = r.get("sync"), f"{n:>10} {mib(r['csv_bytes']):>8} {r['pyarrow_s']:>12.2f}"
+        s = r.get("sync")
+        line = f"{n:>10} {mib(r['csv_bytes']):>8} {r['pyarrow_s']:>12.2f} {r['pyarrow_cpu']:>6.2f}"
         if s:
             flag = "" if s["returncode"] == 0 and s["published_rows"] == n else " FAILED"
-            line += (f" {s['seconds']:>9.2f} {s['seconds'] / r['pyarrow_s']:>6.1f} {mib(s['peak_rss']):>13}"
-                     f" {mib(s['ru_maxrss_children']):>14} {str(s['published_rows']) + flag:>10}")
+            line += (f" {s['seconds']:>9.2f} {s['cpu']:>6.2f} {s['seconds'] / r['pyarrow_s']:>6.1f} "
+                     f"{mib(s['peak_rss']):>13} {mib(s['ru_maxrss_children']):>14} {str(s['published_rows']) + flag:>10}")
         print(line)
     summary, (lo, hi) = {}, (min(results), max(results))
     if all("sync" in r for r in results.values()) and lo != hi:
@@ -230,10 +279,12 @@ def report(results: dict, as_json: bool) -> int:
         ratio = (b["sync"]["seconds"] - a["sync"]["seconds"]) / (b["pyarrow_s"] - a["pyarrow_s"])
         peak = max(r["sync"]["peak_rss"] for r in results.values())
         ok = all(r["sync"]["returncode"] == 0 and r["sync"]["published_rows"] == n for n, r in results.items())
-        summary = {"marginal_ratio": ratio, "max_peak_rss": peak, "all_runs_ok": ok,
+        cpu_ratio = (b["sync"]["cpu"] - a["sync"]["cpu"]) / (b["pyarrow_cpu"] - a["pyarrow_cpu"])
+        summary = {"marginal_ratio": ratio, "marginal_cpu_ratio": cpu_ratio, "max_peak_rss": peak, "all_runs_ok": ok,
                    "pass": ok and ratio <= TARGET_RATIO and peak <= TARGET_RSS}
         print(f"\nmarginal ratio ({hi} vs {lo} rows): {ratio:.2f}  (target <= {TARGET_RATIO:g}) "
               f"{'OK' if ratio <= TARGET_RATIO else 'MISSED'}")
+        print(f"marginal CPU ratio (same, CPU seconds; a cross-check, not a target): {cpu_ratio:.2f}")
         print(f"max sync peak RSS: {peak / 2**20:.0f} MiB  (target <= {TARGET_RSS / 2**20:.0f} MiB) "
               f"{'OK' if peak <= TARGET_RSS else 'MISSED'}")
         print(f"verdict: {'PASS' if summary['pass'] else 'FAIL'}" + ("" if ok else " (a sync run failed)"))

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from expectations.suites import PARSE_CHECK_TYPE, Suite
+from orchestration import sharing_steps as sharing
 from pipelines.ingest import IngestResult, RawDestination, run_ingest
 from pipelines.model import Dataset, Registry
 from pipelines.settings import IngestSettings
-from pipelines.urls import redact_url
-from orchestration import sharing_steps as sharing
 from pipelines.partner import Exchange
+from pipelines.urls import redact_url
 from warehouse import catalog as catalog_mod
 from warehouse import layout
 from warehouse.keys import RegionKeys

@@ -98,16 +98,17 @@ def run_sync(project: Project, ids: list[str] | None, instance: dg.DagsterInstan
 
     worker = threading.Thread(target=execute, name="regionlink-sync", daemon=True)
     worker.start()
-    seen = 0
+    cursor = None  # only the events since the last poll: re-reading them all costs CPU (and GIL) all run long
     while True:
         alive = worker.is_alive()
-        records = instance.all_logs(run_id)
-        for record in records[seen:]:
-            if record.dagster_event is not None:
-                line = _apply(record.dagster_event, runs)
+        new = instance.get_records_for_run(run_id, cursor=cursor)
+        for record in new.records:
+            event = record.event_log_entry.dagster_event
+            if event is not None:
+                line = _apply(event, runs)
                 if line:
                     progress(line)
-        seen = len(records)
+        cursor = new.cursor
         if not alive:
             break
         time.sleep(0.2)
